@@ -1,0 +1,256 @@
+//! Text → sentences with byte spans. The first step of a reply's path through the analyzer.
+//!
+//! Offsets are half-open byte ranges into the original text and are never recomputed by searching
+//! the text again; UTF-16 offsets and line/column are derived from them at the edge
+//! ([`Document::utf16_offset`], [`Document::line_col`]).
+
+/// A half-open byte range `start..end` into the original text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+    pub fn overlaps(&self, other: &Span) -> bool {
+        self.start < other.end && other.start < self.end
+    }
+    pub fn contains(&self, other: &Span) -> bool {
+        self.start <= other.start && other.end <= self.end
+    }
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+}
+
+/// One sentence of a reply, with leading social-media handles and whitespace trimmed away.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence {
+    pub span: Span,
+    /// The sentence ends with a question mark: it asks something.
+    pub is_question: bool,
+}
+
+/// A reply (or customer message) split into sentences.
+#[derive(Debug, Clone)]
+pub struct Document<'t> {
+    pub text: &'t str,
+    pub sentences: Vec<Sentence>,
+}
+
+impl<'t> Document<'t> {
+    pub fn parse(text: &'t str) -> Document<'t> {
+        Document {
+            text,
+            sentences: split_sentences(text),
+        }
+    }
+
+    /// The sentence that contains byte `pos` (or the nearest one before it).
+    pub fn sentence_at(&self, pos: usize) -> Option<&Sentence> {
+        let i = self.sentences.partition_point(|s| s.span.start <= pos);
+        if i == 0 {
+            self.sentences.first()
+        } else {
+            Some(&self.sentences[i - 1])
+        }
+    }
+
+    /// The smallest stretch around `span` bounded by clause punctuation (`, ; : — –`) or the
+    /// sentence edges: the "clause" a cue lives in.
+    pub fn clause_around(&self, span: Span) -> Span {
+        let sentence = match self.sentence_at(span.start) {
+            Some(s) => s.span,
+            None => return span,
+        };
+        // Clauses are short: look at most 400 bytes either way.
+        let mut lo = sentence.start.min(span.start).max(span.start.saturating_sub(400));
+        while !self.text.is_char_boundary(lo) {
+            lo += 1;
+        }
+        let mut hi = sentence.end.max(span.end).min(span.end + 400).min(self.text.len());
+        while !self.text.is_char_boundary(hi) {
+            hi -= 1;
+        }
+        let hi = hi.max(span.end);
+        let before = &self.text[lo..span.start];
+        let start = before
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| is_clause_mark(c))
+            .map(|(i, c)| lo + i + c.len_utf8())
+            .unwrap_or(lo);
+        let after = &self.text[span.end..hi];
+        let end = after
+            .char_indices()
+            .find(|&(_, c)| is_clause_mark(c))
+            .map(|(i, _)| span.end + i)
+            .unwrap_or(hi);
+        trim(self.text, Span::new(start, end.max(span.end)))
+    }
+
+    /// UTF-16 code-unit offset of byte offset `pos` (which must lie on a char boundary).
+    pub fn utf16_offset(&self, pos: usize) -> usize {
+        utf16_len(&self.text[..pos])
+    }
+
+    /// 1-based line and column (in chars) of byte offset `pos`.
+    pub fn line_col(&self, pos: usize) -> (usize, usize) {
+        let before = &self.text[..pos];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+        let col = self.text[line_start..pos].chars().count() + 1;
+        (line, col)
+    }
+}
+
+/// Number of UTF-16 code units in `s`: what a browser's string offsets count.
+pub fn utf16_len(s: &str) -> usize {
+    s.chars().map(char::len_utf16).sum()
+}
+
+fn is_clause_mark(c: char) -> bool {
+    matches!(c, ',' | ';' | ':' | '—' | '–' | '(' | ')')
+}
+
+fn is_terminal(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…')
+}
+
+/// Closing characters that may follow a sentence's terminal mark and still belong to it.
+fn is_closer(c: char) -> bool {
+    matches!(c, '"' | '\'' | '’' | '”' | ')' | ']')
+}
+
+/// Trim whitespace from both ends of `span`.
+pub fn trim(text: &str, span: Span) -> Span {
+    let s = &text[span.start..span.end];
+    let lead = s.len() - s.trim_start().len();
+    let t = s.trim();
+    Span::new(span.start + lead, span.start + lead + t.len())
+}
+
+/// Split into sentences: after `.`, `!`, `?` or `…` (and any closing quotes) followed by
+/// whitespace, and at line breaks. "3.5" and "e.g.x" do not split because no space follows.
+/// Leading `@handles` are not part of a sentence.
+fn split_sentences(text: &str) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let mut end = None;
+        if c == '\n' {
+            end = Some(i);
+        } else if is_terminal(c) {
+            let mut j = i + c.len_utf8();
+            while let Some(&(k, d)) = chars.peek() {
+                if is_terminal(d) || is_closer(d) {
+                    chars.next();
+                    j = k + d.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            match chars.peek() {
+                None => end = Some(j),
+                Some(&(_, d)) if d.is_whitespace() => end = Some(j),
+                _ => {}
+            }
+        }
+        if let Some(e) = end {
+            push_sentence(text, Span::new(start, e), &mut out);
+            start = e;
+        }
+    }
+    push_sentence(text, Span::new(start, text.len()), &mut out);
+    out
+}
+
+fn push_sentence(text: &str, span: Span, out: &mut Vec<Sentence>) {
+    let mut span = trim(text, span);
+    // Skip leading handles such as "@115945 " and list bullets.
+    loop {
+        let s = &text[span.start..span.end];
+        if let Some(rest) = s.strip_prefix('@') {
+            let handle = rest
+                .find(|c: char| c.is_whitespace())
+                .map(|n| n + 1)
+                .unwrap_or(s.len());
+            if handle >= s.len() {
+                return;
+            }
+            span = trim(text, Span::new(span.start + handle, span.end));
+        } else if let Some(rest) = s.strip_prefix(['-', '*', '•']) {
+            if rest.starts_with(char::is_whitespace) {
+                span = trim(text, Span::new(span.start + 1, span.end));
+            } else {
+                break;
+            }
+        } else {
+            break;
+        }
+    }
+    if span.is_empty() {
+        return;
+    }
+    let s = &text[span.start..span.end];
+    let is_question = s
+        .trim_end_matches(|c: char| is_closer(c) || !c.is_alphanumeric() && c != '?' && c != '.' && c != '!')
+        .ends_with('?');
+    out.push(Sentence { span, is_question });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sentences(text: &str) -> Vec<&str> {
+        let d = Document::parse(text);
+        d.sentences.iter().map(|s| &text[s.span.start..s.span.end]).collect()
+    }
+
+    #[test]
+    fn splits_on_terminal_marks_and_newlines() {
+        assert_eq!(
+            sentences("Oh no! I'm sorry.  Could you tell me more?\nThanks ^RO"),
+            vec!["Oh no!", "I'm sorry.", "Could you tell me more?", "Thanks ^RO"]
+        );
+    }
+
+    #[test]
+    fn keeps_decimals_and_strips_handles() {
+        assert_eq!(
+            sentences("@123 @AskX Version 5.2.1 is out. Update now!"),
+            vec!["Version 5.2.1 is out.", "Update now!"]
+        );
+    }
+
+    #[test]
+    fn questions_are_marked() {
+        let d = Document::parse("Which app? It froze. \"Why?\" 🙂");
+        let q: Vec<bool> = d.sentences.iter().map(|s| s.is_question).collect();
+        assert_eq!(q, vec![true, false, true, false]);
+    }
+
+    #[test]
+    fn clause_is_bounded_by_commas() {
+        let text = "Thanks for waiting, I've reset your password, try again now.";
+        let d = Document::parse(text);
+        let at = text.find("reset").unwrap();
+        let c = d.clause_around(Span::new(at, at + 5));
+        assert_eq!(&text[c.start..c.end], "I've reset your password");
+    }
+
+    #[test]
+    fn utf16_offsets_count_surrogate_pairs() {
+        let d = Document::parse("😀 é x");
+        assert_eq!(d.utf16_offset("😀 é ".len()), 5);
+        assert_eq!(d.line_col("😀 é ".len()), (1, 5));
+    }
+}

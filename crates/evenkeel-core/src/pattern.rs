@@ -1,0 +1,415 @@
+//! The phrase-pattern language of rule packs, compiled to regular expressions.
+//!
+//! A pattern is a sequence of words separated by spaces. Between two words any run of
+//! whitespace, or a comma, is accepted, so "sorry, your order" matches `sorry your order`;
+//! where a word edge already separates them nothing is needed, so `I 'll` matches "I'll".
+//! Matching ignores case, and `'` in a pattern also matches the typographic `’`.
+//!
+//! | syntax            | meaning                                                         |
+//! |-------------------|-----------------------------------------------------------------|
+//! | `(a|b c)`         | either alternative (spaces inside work as between words)        |
+//! | `word?`, `(a|b)?` | the element is optional (`hearts?` is an optional *word*; write `(heart|hearts)`) |
+//! | `~word`           | the word with its inflections: `~apologize` → apologizes, apologized, apologizing |
+//! | `{gap}`, `{gap:N}`| up to 3 (or N) arbitrary words, never across a sentence mark     |
+//! | `{NAME}`          | a macro from a pack's `[macros]` table                           |
+//! | anything else     | a regular expression fragment (`\d+`, `colou?r`, `[!]+`)        |
+//!
+//! Matches must start and end on word edges; the analyzer checks that after matching, so a
+//! pattern for "so sorry" never fires inside "also sorry".
+
+use std::collections::HashMap;
+
+/// The separator put between two consecutive elements.
+const SEP: &str = r"(?:\s*,\s*|\s+|\b)";
+
+/// Compile `pattern` into a regular-expression source string. `macros` maps macro names to
+/// pattern text (itself in this language, without macros or gaps).
+pub fn compile(pattern: &str, macros: &HashMap<String, String>) -> Result<String, String> {
+    let pattern = tidy_groups(pattern);
+    let elements = split_elements(&pattern)?;
+    if elements.is_empty() {
+        return Err("empty pattern".into());
+    }
+    let mut out = String::new();
+    // Whether a separator is owed before the next element.
+    let mut need_sep = false;
+    let n = elements.len();
+    for (idx, el) in elements.iter().enumerate() {
+        if let Some(max) = gap_size(el)? {
+            if idx == 0 || idx == n - 1 {
+                return Err(format!("`{el}` cannot start or end a pattern"));
+            }
+            if need_sep {
+                out.push_str(SEP);
+            }
+            out.push_str(&format!(r"(?:[^\s.!?;:]+{SEP}){{0,{max}}}"));
+            need_sep = false;
+            continue;
+        }
+        let (body, optional) = match el.strip_suffix('?') {
+            Some(b) if is_whole_element(b) => (b, true),
+            _ => (el.as_str(), false),
+        };
+        let re = element(body, macros)?;
+        if optional {
+            if idx == n - 1 {
+                if need_sep {
+                    out.push_str(&format!("(?:{SEP}{re})?"));
+                } else {
+                    out.push_str(&format!("(?:{re})?"));
+                }
+                need_sep = true;
+            } else {
+                if need_sep {
+                    out.push_str(SEP);
+                }
+                out.push_str(&format!("(?:{re}{SEP})?"));
+                need_sep = false;
+            }
+        } else {
+            if need_sep {
+                out.push_str(SEP);
+            }
+            out.push_str(&format!("(?:{re})"));
+            need_sep = true;
+        }
+    }
+    Ok(out)
+}
+
+/// Drop spaces just inside a group and around `|`: "(also |now )?" means "(also|now)?", not
+/// "also" followed by a second separator.
+fn tidy_groups(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out: Vec<char> = Vec::with_capacity(chars.len());
+    // Where each open group starts in `out`.
+    let mut open: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(&d) = chars.get(i + 1) {
+                    out.push(d);
+                }
+                i += 2;
+                continue;
+            }
+            '(' => {
+                open.push(out.len());
+                out.push(c);
+            }
+            ')' => {
+                // "(really )?no" keeps its space: the group is glued to the next word, so the
+                // space inside it is the only separator. A group that stands alone loses the
+                // spaces at the end of its alternatives.
+                let mut j = i + 1;
+                if chars.get(j) == Some(&'?') {
+                    j += 1;
+                }
+                let glued = chars.get(j).is_some_and(|d| !d.is_whitespace() && *d != ')' && *d != '|');
+                if let Some(start) = open.pop() {
+                    if !glued {
+                        let inner: Vec<char> = out.split_off(start + 1);
+                        let mut depth = 0i32;
+                        let mut kept: Vec<char> = Vec::with_capacity(inner.len());
+                        let mut escaped = false;
+                        for &d in &inner {
+                            if !escaped && depth == 0 && d == '|' {
+                                while kept.last() == Some(&' ') {
+                                    kept.pop();
+                                }
+                            }
+                            if !escaped {
+                                match d {
+                                    '(' => depth += 1,
+                                    ')' => depth -= 1,
+                                    _ => {}
+                                }
+                            }
+                            escaped = !escaped && d == '\\';
+                            kept.push(d);
+                        }
+                        while kept.last() == Some(&' ') {
+                            kept.pop();
+                        }
+                        out.extend(kept);
+                    }
+                }
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out.into_iter().collect()
+}
+
+/// `(...)`, `{...}` or a plain word: what a trailing `?` makes optional as a whole. Anything
+/// else keeps `?` as a regex quantifier (`sorry!?`).
+fn is_whole_element(b: &str) -> bool {
+    let group = (b.starts_with('(') && b.ends_with(')')) || (b.starts_with('{') && b.ends_with('}'));
+    let word = !b.is_empty() && b.chars().all(|c| c.is_alphanumeric() || c == '\'' || c == '~');
+    group || word
+}
+
+fn gap_size(el: &str) -> Result<Option<usize>, String> {
+    if el == "{gap}" {
+        return Ok(Some(3));
+    }
+    if let Some(n) = el.strip_prefix("{gap:").and_then(|r| r.strip_suffix('}')) {
+        let n: usize = n
+            .parse()
+            .map_err(|_| format!("`{el}`: the gap size must be a number"))?;
+        if n == 0 || n > 8 {
+            return Err(format!("`{el}`: the gap size must be between 1 and 8"));
+        }
+        return Ok(Some(n));
+    }
+    Ok(None)
+}
+
+/// Split at spaces that are not inside parentheses, brackets or braces.
+fn split_elements(pattern: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut depth: i32 = 0;
+    let mut escaped = false;
+    for c in pattern.chars() {
+        if escaped {
+            cur.push(c);
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' => {
+                escaped = true;
+                cur.push(c);
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                cur.push(c);
+            }
+            ')' | ']' | '}' => {
+                depth -= 1;
+                if depth < 0 {
+                    return Err(format!("unbalanced `{c}` in pattern"));
+                }
+                cur.push(c);
+            }
+            c if c.is_whitespace() && depth == 0 => {
+                if !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            c => cur.push(c),
+        }
+    }
+    if depth != 0 {
+        return Err("unbalanced brackets in pattern".into());
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    Ok(out)
+}
+
+/// Translate one element (no top-level spaces) to regex source.
+fn element(el: &str, macros: &HashMap<String, String>) -> Result<String, String> {
+    let mut out = String::new();
+    let chars: Vec<char> = el.chars().collect();
+    let mut i = 0;
+    let mut in_class = false;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' => {
+                out.push(c);
+                if let Some(&d) = chars.get(i + 1) {
+                    out.push(d);
+                }
+                i += 2;
+                continue;
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ if in_class => {
+                if c == '\'' {
+                    out.push_str("'’");
+                } else {
+                    out.push(c);
+                }
+            }
+            '\'' | '’' => out.push_str("['’]"),
+            ' ' | '\t' => {
+                // Spaces inside a group: like between words.
+                while chars.get(i + 1).is_some_and(|d| d.is_whitespace()) {
+                    i += 1;
+                }
+                out.push_str(SEP);
+            }
+            '{' => {
+                let close = chars[i..]
+                    .iter()
+                    .position(|&d| d == '}')
+                    .ok_or("unclosed `{` in pattern")?;
+                let name: String = chars[i + 1..i + close].iter().collect();
+                if name.starts_with("gap") {
+                    return Err(format!("`{{{name}}}` must stand alone between words"));
+                }
+                let body = macros
+                    .get(&name)
+                    .ok_or_else(|| format!("unknown macro `{{{name}}}`"))?;
+                if body.contains('{') {
+                    return Err(format!("macro `{name}` may not use macros or gaps"));
+                }
+                let inner = split_elements(body)?
+                    .iter()
+                    .map(|e| element(e, macros))
+                    .collect::<Result<Vec<_>, _>>()?
+                    .join(SEP);
+                out.push_str(&format!("(?:{inner})"));
+                i += close;
+            }
+            '~' => {
+                let word: String = chars[i + 1..]
+                    .iter()
+                    .take_while(|d| d.is_alphabetic())
+                    .collect();
+                if word.is_empty() {
+                    return Err("`~` must be followed by a word".into());
+                }
+                out.push_str(&inflections(&word));
+                i += word.chars().count();
+            }
+            '(' => {
+                // Make groups non-capturing unless already special.
+                if chars.get(i + 1) == Some(&'?') {
+                    out.push('(');
+                } else {
+                    out.push_str("(?:");
+                }
+            }
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+/// A regex alternation of the common English inflections of `word`, in both the -ize and -ise
+/// spellings where that applies.
+pub fn inflections(word: &str) -> String {
+    let w = word.to_lowercase();
+    let mut forms = forms_of(&w);
+    if w.contains("iz") {
+        forms.extend(forms_of(&w.replace("iz", "is")));
+    }
+    // Longest first, so the alternation prefers the full inflected form.
+    forms.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+    forms.dedup();
+    format!("(?:{})", forms.join("|"))
+}
+
+fn forms_of(w: &str) -> Vec<String> {
+    let mut forms = vec![w.to_string()];
+    if let Some(stem) = w.strip_suffix('e') {
+        forms.extend([format!("{w}s"), format!("{w}d"), format!("{stem}ing")]);
+    } else if let Some(stem) = w
+        .strip_suffix('y')
+        .filter(|s| s.chars().last().is_some_and(|c| !"aeiou".contains(c)))
+    {
+        forms.extend([
+            format!("{stem}ies"),
+            format!("{stem}ied"),
+            format!("{w}ing"),
+            format!("{stem}ier"),
+            format!("{stem}iest"),
+            format!("{stem}ily"),
+        ]);
+    } else {
+        let es = if w.ends_with('s') || w.ends_with("sh") || w.ends_with("ch") || w.ends_with('x') {
+            "es"
+        } else {
+            "s"
+        };
+        forms.extend([format!("{w}{es}"), format!("{w}ed"), format!("{w}ing")]);
+        // Doubled final consonant: stop → stopped, upset → upsetting.
+        if let Some(last) = w.chars().last() {
+            if !"aeiouwxy".contains(last) && w.len() <= 6 {
+                forms.extend([format!("{w}{last}ed"), format!("{w}{last}ing")]);
+            }
+        }
+    }
+    forms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use regex::RegexBuilder;
+
+    fn matches(pattern: &str, text: &str) -> Option<String> {
+        let mut macros = HashMap::new();
+        macros.insert("INTENS".to_string(), "(so|really|truly)".to_string());
+        let src = compile(pattern, &macros).unwrap();
+        let re = RegexBuilder::new(&src).case_insensitive(true).build().unwrap();
+        re.find(text).map(|m| m.as_str().to_string())
+    }
+
+    #[test]
+    fn words_tolerate_spacing_commas_and_case() {
+        assert_eq!(matches("sorry your order", "Sorry,  your order"), Some("Sorry,  your order".into()));
+        assert_eq!(matches("i'm angry", "I’m angry"), Some("I’m angry".into()));
+    }
+
+    #[test]
+    fn optional_elements_and_gaps() {
+        assert_eq!(matches("i am {INTENS}? angry", "i am angry"), Some("i am angry".into()));
+        assert_eq!(matches("i am {INTENS}? angry", "I am truly angry"), Some("I am truly angry".into()));
+        assert_eq!(matches("angry {gap:2} too", "angry about it too"), Some("angry about it too".into()));
+        assert_eq!(matches("angry {gap:2} too", "angry. About it, too"), None);
+        assert_eq!(matches("angry {gap:1} too", "angry about it too"), None);
+        assert_eq!(matches("so sorry!?", "so sorry!"), Some("so sorry!".into()));
+    }
+
+    #[test]
+    fn spaces_inside_groups() {
+        // A space just inside a group that stands alone is not a second separator.
+        assert_eq!(matches("I (also |now )? checked", "I also checked"), Some("I also checked".into()));
+        assert_eq!(matches("I (also |now )? checked", "I checked"), Some("I checked".into()));
+        // Glued to the next word, the space inside the group is the separator.
+        assert_eq!(matches("there is (really )?no need", "there is really no need"), Some("there is really no need".into()));
+        assert_eq!(matches("there is (really )?no need", "there is no need"), Some("there is no need".into()));
+        assert_eq!(matches("we (also |now )?called", "we now called"), Some("we now called".into()));
+    }
+
+    #[test]
+    fn inflections_cover_common_forms() {
+        for t in ["apologize", "apologizes", "apologized", "apologising"] {
+            assert!(matches("~apologize", t).is_some(), "{t}");
+        }
+        for t in ["blame", "blamed", "blaming"] {
+            assert!(matches("~blame", t).is_some(), "{t}");
+        }
+        for t in ["worry", "worries", "worried"] {
+            assert!(matches("~worry", t).is_some(), "{t}");
+        }
+    }
+
+    #[test]
+    fn bad_patterns_are_errors() {
+        let m = HashMap::new();
+        assert!(compile("(open", &m).is_err());
+        assert!(compile("{gap} x", &m).is_err());
+        assert!(compile("x {NOPE}", &m).is_err());
+        assert!(compile("", &m).is_err());
+    }
+}
