@@ -1,1 +1,78 @@
-fn main() {}
+//! `evenkeel`: the command line. A thin front end over `evenkeel-core`: it reads files and
+//! standard input, finds `evenkeel.toml`, prints, and sets the exit code. Every finding is
+//! computed by the analyzer.
+
+mod check;
+mod eval;
+mod input;
+mod render;
+mod rules;
+mod setup;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Tells empathy from sympathy in customer-support replies.
+#[derive(Debug, Parser)]
+#[command(name = "evenkeel", version, about, long_about = None)]
+struct Cli {
+    /// Configuration file (default: ./evenkeel.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Ignore ./evenkeel.toml.
+    #[arg(long, global = true, conflicts_with = "config")]
+    no_config: bool,
+    /// Read the built-in packs from this folder instead of the embedded copies (for rule
+    /// authors: edit `rules/*.toml` and re-run without rebuilding).
+    #[arg(long, global = true, value_name = "DIR", hide = true)]
+    rules_dir: Option<PathBuf>,
+    /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check one reply (from --text, a file, or standard input), or many with --jsonl.
+    Check(check::Args),
+    /// Score the analyzer against labelled JSON Lines data (TAXONOMY.md format).
+    Eval(eval::Args),
+    /// List, explain and test rules.
+    #[command(subcommand)]
+    Rules(rules::Command),
+    /// Print the configuration in effect and where it came from.
+    Config,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = render::use_color(cli.color);
+    let setup = setup::Options {
+        config: cli.config,
+        no_config: cli.no_config,
+        rules_dir: cli.rules_dir,
+    };
+    let result = match cli.command {
+        Command::Check(args) => check::run(&setup, args, color),
+        Command::Eval(args) => eval::run(&setup, args, color),
+        Command::Rules(cmd) => rules::run(&setup, cmd, color),
+        Command::Config => setup::show(&setup),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("evenkeel: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -149,9 +149,36 @@ fn tidy_groups(pattern: &str) -> String {
 /// `(...)`, `{...}` or a plain word: what a trailing `?` makes optional as a whole. Anything
 /// else keeps `?` as a regex quantifier (`sorry!?`).
 fn is_whole_element(b: &str) -> bool {
-    let group = (b.starts_with('(') && b.ends_with(')')) || (b.starts_with('{') && b.ends_with('}'));
+    let group = closes_at_end(b, '(', ')') || closes_at_end(b, '{', '}');
     let word = !b.is_empty() && b.chars().all(|c| c.is_alphanumeric() || c == '\'' || c == '~');
     group || word
+}
+
+/// Does `b` start with `open` whose matching `close` is its last character? "(a|b)" does;
+/// "(a)(b)" does not, so a trailing `?` there stays a regex quantifier on the last group.
+fn closes_at_end(b: &str, open: char, close: char) -> bool {
+    if !b.starts_with(open) || !b.ends_with(close) {
+        return false;
+    }
+    let mut depth = 0i32;
+    let mut escaped = false;
+    for (i, c) in b.char_indices() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        if c == '\\' {
+            escaped = true;
+        } else if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return i + c.len_utf8() == b.len();
+            }
+        }
+    }
+    false
 }
 
 fn gap_size(el: &str) -> Result<Option<usize>, String> {
@@ -389,6 +416,9 @@ mod tests {
         assert_eq!(matches("there is (really )?no need", "there is really no need"), Some("there is really no need".into()));
         assert_eq!(matches("there is (really )?no need", "there is no need"), Some("there is no need".into()));
         assert_eq!(matches("we (also |now )?called", "we now called"), Some("we now called".into()));
+        // Only a whole group is made optional by `?`; "(a)(b)?" makes just "(b)" optional.
+        assert_eq!(matches("it is (sad|bad)( for me)?", "it is so"), None);
+        assert_eq!(matches("it is (sad|bad)( for me)?", "it is sad for me"), Some("it is sad for me".into()));
     }
 
     #[test]
