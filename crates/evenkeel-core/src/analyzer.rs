@@ -284,7 +284,8 @@ fn notes(stance: Stance, cues: &[Cue], emotion: Option<Emotion>) -> Vec<String> 
     if let Some(e) = emotion.filter(|&e| e != Emotion::None) {
         if !acknowledged {
             out.push(format!(
-                "The customer sounds {e}, and the reply does not acknowledge it: name the feeling from their side before solving."
+                "The customer sounds {}, and the reply does not acknowledge it: name the feeling from their side before solving.",
+                e.adjective()
             ));
         }
     }

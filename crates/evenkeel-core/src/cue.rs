@@ -227,6 +227,21 @@ impl Emotion {
     }
 }
 
+impl Emotion {
+    /// How a person with this emotion sounds: "angry", "anxious" (for messages to agents).
+    pub fn adjective(self) -> &'static str {
+        match self {
+            Emotion::Anger => "angry",
+            Emotion::Frustration => "frustrated",
+            Emotion::Sadness => "sad",
+            Emotion::Anxiety => "anxious",
+            Emotion::Confusion => "confused",
+            Emotion::Disappointment => "disappointed",
+            Emotion::None => "calm",
+        }
+    }
+}
+
 impl fmt::Display for Emotion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())

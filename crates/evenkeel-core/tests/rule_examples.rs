@@ -20,3 +20,18 @@ fn every_rule_example_behaves() {
         panic!("{} rule examples failed:\n{}", failures.len(), report.join("\n"));
     }
 }
+
+/// The example pack in rules/README.md is real: it parses, and its examples behave.
+#[test]
+fn the_documented_example_pack_works() {
+    let readme = include_str!("../../../rules/README.md");
+    let start = readme.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let len = readme[start..].find("```").expect("block end");
+    let pack = &readme[start..start + len];
+    let mut b = evenkeel_core::AnalyzerBuilder::builtin();
+    b.add_pack("rules/README.md", pack).unwrap_or_else(|e| panic!("{e}"));
+    let analyzer = b.build().unwrap();
+    let rule = analyzer.rule("acme.refund-guarantee").expect("the example rule");
+    let failures = check_rule(&analyzer, rule);
+    assert!(failures.is_empty(), "{failures:?}");
+}
