@@ -28,10 +28,15 @@ pub fn evidence(signals: &[EmotionSignal], text: &str) -> [f32; 6] {
         for re in &s.patterns {
             for m in re.find_iter(text) {
                 let span = Span::new(m.start(), m.end());
-                let edge_ok = text[..m.start()]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !c.is_alphanumeric());
+                // Whole words only ("hell" is not in "help"); a signal that starts or ends
+                // with punctuation or an emoji needs no edge there.
+                let is_word = |c: char| c.is_alphanumeric();
+                let m_text = m.as_str();
+                let start_ok = !m_text.starts_with(is_word)
+                    || text[..m.start()].chars().next_back().is_none_or(|c| !is_word(c));
+                let end_ok = !m_text.ends_with(is_word)
+                    || text[m.end()..].chars().next().is_none_or(|c| !is_word(c));
+                let edge_ok = start_ok && end_ok;
                 if !edge_ok {
                     continue;
                 }
@@ -68,7 +73,7 @@ pub fn evidence(signals: &[EmotionSignal], text: &str) -> [f32; 6] {
 pub fn classify(signals: &[EmotionSignal], text: &str) -> Emotion {
     let score = evidence(signals, text);
     let mut best = Emotion::None;
-    let mut best_score = 0.99f32;
+    let mut best_score = 0.69f32;
     for (i, &s) in score.iter().enumerate() {
         if s > best_score {
             best = PRIORITY[i];
@@ -76,4 +81,26 @@ pub fn classify(signals: &[EmotionSignal], text: &str) -> Emotion {
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Analyzer, Emotion};
+
+    #[test]
+    fn signals_are_whole_words() {
+        let a = Analyzer::builtin();
+        // "help" must not count as the swear word "hell".
+        assert_eq!(a.customer_emotion("Hi team, I need your help changing a flight."), Emotion::None);
+    }
+
+    #[test]
+    fn common_emotions() {
+        let a = Analyzer::builtin();
+        assert_eq!(a.customer_emotion("This is the WORST service, I'm furious!!"), Emotion::Anger);
+        assert_eq!(a.customer_emotion("Still not working after I tried everything again"), Emotion::Frustration);
+        assert_eq!(a.customer_emotion("I'm really worried, where is my passport? I fly tomorrow"), Emotion::Anxiety);
+        assert_eq!(a.customer_emotion("I don't understand what this charge means"), Emotion::Confusion);
+        assert_eq!(a.customer_emotion("What time does the shop open on Sunday?"), Emotion::None);
+    }
 }
