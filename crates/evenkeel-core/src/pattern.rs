@@ -74,7 +74,10 @@ pub fn compile(pattern: &str, macros: &HashMap<String, String>) -> Result<String
             need_sep = true;
         }
     }
-    Ok(out)
+    // Half word boundaries on both ends: no word character may touch the match from outside.
+    // Inside the regex (not only as a filter afterwards) so that alternation backtracks to a
+    // longer alternative: "(ok|okay)" finds "okay" instead of failing on "ok|ay".
+    Ok(format!(r"\b{{start-half}}(?:{out})\b{{end-half}}"))
 }
 
 /// Drop spaces just inside a group and around `|`: "(also |now )?" means "(also|now)?", not
@@ -405,6 +408,13 @@ mod tests {
         assert_eq!(matches("angry {gap:2} too", "angry. About it, too"), None);
         assert_eq!(matches("angry {gap:1} too", "angry about it too"), None);
         assert_eq!(matches("so sorry!?", "so sorry!"), Some("so sorry!".into()));
+    }
+
+    #[test]
+    fn alternatives_are_tried_until_one_ends_on_a_word_edge() {
+        assert_eq!(matches("was (ok|okay)", "it was okay."), Some("was okay".into()));
+        assert_eq!(matches("sorry", "also sorry"), Some("sorry".into()));
+        assert_eq!(matches("so sorry", "also sorry"), None);
     }
 
     #[test]
