@@ -20,11 +20,12 @@ pub struct Candidate {
 
 /// Words that negate or hedge what follows them within a clause: "I won't promise",
 /// "not a disaster", "I can't guarantee", "never said it was unacceptable".
+/// ("without" is not one: "closing it without warning would feel like a slap" still acknowledges.)
 fn negator() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)(?:\b(?:not|no|never|cannot|without|hardly|neither|nor)|n['’]?t)\b",
+            r"(?i)(?:\b(?:not|no|never|cannot|hardly|neither|nor)|n['’]?t)\b",
         )
         .expect("negator regex")
     })
