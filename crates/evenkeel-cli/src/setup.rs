@@ -50,7 +50,7 @@ pub fn builder(opts: &Options, loaded: &Loaded) -> Result<AnalyzerBuilder> {
                 b.add_pack(&path.display().to_string(), &text)?;
             }
             None => {
-                b.add_pack(file, src)?;
+                b.add_builtin_pack(file, src)?;
             }
         }
     }

@@ -53,14 +53,27 @@ impl AnalyzerBuilder {
     pub fn builtin() -> AnalyzerBuilder {
         let mut b = AnalyzerBuilder::empty();
         for (file, src) in BUILTIN_PACKS {
-            b.add_pack(file, src).unwrap_or_else(|e| panic!("built-in pack is invalid: {e}"));
+            b.add_builtin_pack(file, src).unwrap_or_else(|e| panic!("built-in pack is invalid: {e}"));
         }
         b
     }
 
     /// Parse and add a pack; its macros and cue defaults become visible to later packs.
+    /// Every pattern is compiled here, so a user's broken pack fails at load, not mid-run.
     pub fn add_pack(&mut self, file: &str, source: &str) -> Result<&mut Self, PackError> {
         let pack = Pack::parse(file, source, &self.shared)?;
+        pack.compile_all()?;
+        self.push_pack(file, pack)
+    }
+
+    /// Add one of [`BUILTIN_PACKS`]: checked, but its regexes compile on first use
+    /// (`tests/rule_examples.rs` compiles them all), so that one-off checks start fast.
+    pub fn add_builtin_pack(&mut self, file: &str, source: &str) -> Result<&mut Self, PackError> {
+        let pack = Pack::parse(file, source, &self.shared)?;
+        self.push_pack(file, pack)
+    }
+
+    fn push_pack(&mut self, file: &str, pack: Pack) -> Result<&mut Self, PackError> {
         if self.packs.iter().any(|p| p.name == pack.name) {
             return Err(PackError {
                 file: file.to_string(),
@@ -129,8 +142,21 @@ impl AnalyzerBuilder {
                 sources.push(s.clone());
             }
         }
-        let set = RegexSetBuilder::new(&sources)
+        // Same engine settings as each rule's own regex (see `pattern::build_regex`).
+        // A pattern the ASCII engine cannot take is let through by an empty prefilter entry.
+        let prefilter: Vec<String> = sources
+            .iter()
+            .map(|s| {
+                if crate::pattern::ascii_engine_ok(s) {
+                    crate::pattern::for_ascii_engine(s)
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+        let set = RegexSetBuilder::new(&prefilter)
             .case_insensitive(true)
+            .unicode(false)
             .size_limit(256 << 20)
             .dfa_size_limit(64 << 20)
             .build()
@@ -177,14 +203,29 @@ impl Analyzer {
         &self.packs
     }
 
+    /// How many patterns the prefilter lets through for `text` (for profiling).
+    #[doc(hidden)]
+    pub fn prefilter_count(&self, text: &str) -> usize {
+        self.set.matches(text).iter().count()
+    }
+
     fn candidates(&self, doc: &Document) -> Vec<Candidate> {
         let mut cands = Vec::new();
         if doc.text.is_empty() {
             return cands;
         }
-        for idx in self.set.matches(doc.text).iter() {
-            let (ri, pi) = self.owners[idx];
-            detect_pattern(doc, &self.rules, ri, pi, &mut cands);
+        // Sentence by sentence: every pattern's own search then runs over one short sentence
+        // instead of the whole reply, which is most of the analyzer's time.
+        for sentence in &doc.sentences {
+            let hay = &doc.text[..sentence.span.end];
+            let matched = self.set.matches_at(hay, sentence.span.start);
+            if !matched.matched_any() {
+                continue;
+            }
+            for idx in matched.iter() {
+                let (ri, pi) = self.owners[idx];
+                detect_pattern(doc, &self.rules, ri, pi, sentence, &mut cands);
+            }
         }
         cands
     }
@@ -249,9 +290,14 @@ impl Analyzer {
 
     fn finding(&self, reply: &str, c: &Candidate, pos: &Positions) -> Finding {
         let rule = &self.rules[c.rule];
+        let t = &rule.shared;
         let text = reply[c.span.start..c.span.end].to_string();
-        let message = rule.message.replace("{text}", &text);
-        let fix = rule.replacement.as_ref().map(|r| Fix {
+        let message = if t.message.contains("{text}") {
+            t.message.replace("{text}", &text).into()
+        } else {
+            t.message.clone()
+        };
+        let fix = t.replacement.as_ref().map(|r| Fix {
             kind: if r.is_empty() { "remove" } else { "replace" },
             text: r.clone(),
         });
@@ -268,9 +314,9 @@ impl Analyzer {
             line,
             column,
             text,
-            rule: rule.id.clone(),
+            rule: t.id.clone(),
             message,
-            suggestion: rule.suggestion.clone(),
+            suggestion: t.suggestion.clone(),
             fix,
         }
     }

@@ -138,27 +138,29 @@ fn passes_context(doc: &Document, rule: &Rule, span: Span, sentence: &Sentence) 
     true
 }
 
-/// Find every match of pattern `pattern` of rule `rule_idx` that passes its context checks.
+/// Find every match of pattern `pattern` of rule `rule_idx` that starts in `sentence` and
+/// passes its context checks. (Context checks still see the whole reply around the match.)
 pub fn detect_pattern(
     doc: &Document,
     rules: &[Rule],
     rule_idx: usize,
     pattern: usize,
+    sentence: &Sentence,
     out: &mut Vec<Candidate>,
 ) {
     let rule = &rules[rule_idx];
     let re = &rule.patterns[pattern];
     let text = doc.text;
-    let mut at = 0;
-    while at <= text.len() {
-        let Some(m) = re.find_at(text, at) else { break };
+    let hay = &text[..sentence.span.end];
+    let mut at = sentence.span.start;
+    while at < hay.len() {
+        let Some(m) = re.find_at(hay, at) else { break };
         let span = Span::new(m.start(), m.end());
         // Move on by one char past the start, so overlapping later matches are still seen.
         at = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);
         if span.is_empty() || !on_word_edges(text, span) {
             continue;
         }
-        let Some(sentence) = doc.sentence_at(span.start) else { continue };
         if !passes_context(doc, rule, span, sentence) {
             continue;
         }

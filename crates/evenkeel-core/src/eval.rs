@@ -251,7 +251,7 @@ pub fn evaluate(pairs: &[(LabelledItem, Analysis)]) -> EvalReport {
     let mut rules: BTreeMap<String, RuleReport> = BTreeMap::new();
     for (item, a) in pairs {
         for f in &a.findings {
-            let r = rules.entry(f.rule.clone()).or_insert(RuleReport { fired: 0, correct: 0, precision: 0.0 });
+            let r = rules.entry(f.rule.to_string()).or_insert(RuleReport { fired: 0, correct: 0, precision: 0.0 });
             r.fired += 1;
             if item.cues.contains(&f.cue) {
                 r.correct += 1;

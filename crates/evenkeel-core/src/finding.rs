@@ -3,6 +3,7 @@
 
 use crate::cue::{Cue, Emotion, Severity, Side, Stance};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Version of the JSON result; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -12,7 +13,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Fix {
     /// `replace` (the span with `text`) or `remove` (the span).
     pub kind: &'static str,
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 /// One cue found on one span of the reply.
@@ -32,12 +33,12 @@ pub struct Finding {
     pub column: usize,
     pub text: String,
     /// `pack.rule` that found it; use it to switch the rule off in `evenkeel.toml`.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// One sentence: why this matters, for this instance.
-    pub message: String,
+    pub message: Arc<str>,
     /// What to say or do instead (absent for empathy-side markers that need no change).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suggestion: Option<String>,
+    pub suggestion: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
 }

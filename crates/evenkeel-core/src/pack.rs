@@ -6,8 +6,8 @@
 //! shadows) is written as per-rule fields that the detectors in [`crate::detect`] interpret.
 
 use crate::cue::{Cue, Emotion, Severity};
-use crate::pattern;
-use regex::{Regex, RegexBuilder};
+use crate::pattern::{self, LazyRegex};
+use regex::Regex;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -136,15 +136,15 @@ pub struct Rule {
     pub cue: Cue,
     pub severity: Severity,
     /// One regex per pattern, in the order written.
-    pub patterns: Vec<Regex>,
+    pub patterns: Vec<LazyRegex>,
     /// The regex sources, for the combined prefilter.
     pub sources: Vec<String>,
     pub span: SpanScope,
     pub negation: Negation,
     pub question: QuestionSense,
-    pub unless: Vec<Regex>,
+    pub unless: Vec<LazyRegex>,
     /// Each anchored at the end: it must end right where the match starts.
-    pub not_after: Vec<Regex>,
+    pub not_after: Vec<LazyRegex>,
     pub shadows: Vec<Cue>,
     pub message: String,
     pub suggestion: Option<String>,
@@ -154,6 +154,17 @@ pub struct Rule {
     pub must_not_match: Vec<String>,
     /// Where the rule was written, for error messages: `file:line`.
     pub origin: String,
+    /// The texts every finding of this rule repeats, shared rather than copied per finding.
+    pub shared: RuleTexts,
+}
+
+/// Id, message, suggestion and replacement of a rule, reference-counted.
+#[derive(Debug, Clone)]
+pub struct RuleTexts {
+    pub id: std::sync::Arc<str>,
+    pub message: std::sync::Arc<str>,
+    pub suggestion: Option<std::sync::Arc<str>>,
+    pub replacement: Option<std::sync::Arc<str>>,
 }
 
 /// A compiled customer-emotion signal.
@@ -222,27 +233,45 @@ impl Shared {
 /// Compile one pattern (pack language) into a case-insensitive regex.
 pub fn compile_pattern(source: &str, macros: &HashMap<String, String>) -> Result<(Regex, String), String> {
     let src = pattern::compile(source, macros)?;
-    let re = RegexBuilder::new(&src)
-        .case_insensitive(true)
-        .size_limit(4 << 20)
-        .build()
+    let re = pattern::build_regex(&src)
         .map_err(|e| format!("pattern `{source}` does not compile: {e}"))?;
     Ok((re, src))
 }
 
+/// Check a rule pattern and return it ready to compile on first use.
+fn lazy_pattern(source: &str, macros: &HashMap<String, String>) -> Result<LazyRegex, String> {
+    let src = pattern::compile(source, macros)?;
+    LazyRegex::new(src, true).map_err(|e| format!("pattern `{source}`: {e}"))
+}
+
 /// Compile a context pattern (`unless`) so that it only matches on word edges: "ever" must
 /// not match inside "every".
-fn compile_on_word_edges(source: &str, macros: &HashMap<String, String>) -> Result<Regex, String> {
+fn compile_on_word_edges(source: &str, macros: &HashMap<String, String>) -> Result<LazyRegex, String> {
     let src = pattern::compile(source, macros)?;
-    RegexBuilder::new(&format!(r"(?:^|\W)(?:{src})(?:\W|$)"))
-        .case_insensitive(true)
-        .size_limit(4 << 20)
-        .build()
+    LazyRegex::new(format!(r"(?:^|\W)(?:{src})(?:\W|$)"), false)
         .map_err(|e| format!("pattern `{source}` does not compile: {e}"))
 }
 
 impl Pack {
-    /// Parse and compile the pack in `source`, read from `file` (used only in messages).
+    /// Compile every regex the pack's rules hold, now rather than on first use, so that a
+    /// problem only the compiler sees (a pattern too large) is reported where it was written.
+    pub fn compile_all(&self) -> Result<(), PackError> {
+        for rule in &self.rules {
+            let all = rule.patterns.iter().chain(&rule.unless).chain(&rule.not_after);
+            for re in all {
+                re.compile().map_err(|message| {
+                    let (file, line) = match rule.origin.rsplit_once(':') {
+                        Some((f, l)) => (f.to_string(), l.parse().ok()),
+                        None => (rule.origin.clone(), None),
+                    };
+                    PackError { file, line, rule: Some(rule.id.clone()), message }
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Parse and check the pack in `source`, read from `file` (used only in messages).
     pub fn parse(file: &str, source: &str, shared: &Shared) -> Result<Pack, PackError> {
         let err = |line: Option<usize>, rule: Option<&str>, message: String| PackError {
             file: file.to_string(),
@@ -302,12 +331,9 @@ impl Pack {
             let mut patterns = Vec::new();
             let mut sources = Vec::new();
             for p in &r.patterns {
-                let (re, src) = compile_pattern(p, &macros).map_err(|e| rerr(format!("pattern `{p}`: {e}")))?;
-                if re.is_match("") {
-                    return Err(rerr(format!("pattern `{p}` matches the empty string")));
-                }
+                let re = lazy_pattern(p, &macros).map_err(rerr)?;
+                sources.push(re.as_str().to_string());
                 patterns.push(re);
-                sources.push(src);
             }
             let unless = r
                 .unless
@@ -320,10 +346,7 @@ impl Pack {
                 .iter()
                 .map(|p| {
                     let src = pattern::compile(p, &macros)?;
-                    RegexBuilder::new(&format!(r"(?:^|\W)(?:{src})[\s,]*$"))
-                        .case_insensitive(true)
-                        .build()
-                        .map_err(|e| e.to_string())
+                    LazyRegex::new(format!(r"(?:^|\W)(?:{src})[\s,]*$"), false)
                 })
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|e| rerr(format!("not_after: {e}")))?;
@@ -346,6 +369,13 @@ impl Pack {
             for ex in r.must_match.iter().chain(&r.must_not_match) {
                 crate::examples::parse_marked(ex).map_err(|e| rerr(format!("example `{ex}`: {e}")))?;
             }
+            let replacement = r.replacement.or(d.replacement);
+            let shared = RuleTexts {
+                id: full_id.as_str().into(),
+                message: message.as_str().into(),
+                suggestion: suggestion.as_deref().map(Into::into),
+                replacement: replacement.as_deref().map(Into::into),
+            };
             rules.push(Rule {
                 id: full_id,
                 cue,
@@ -360,7 +390,8 @@ impl Pack {
                 shadows,
                 message,
                 suggestion,
-                replacement: r.replacement.or(d.replacement),
+                replacement,
+                shared,
                 description,
                 must_match: r.must_match,
                 must_not_match: r.must_not_match,

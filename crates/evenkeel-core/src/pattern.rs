@@ -80,6 +80,96 @@ pub fn compile(pattern: &str, macros: &HashMap<String, String>) -> Result<String
     Ok(format!(r"\b{{start-half}}(?:{out})\b{{end-half}}"))
 }
 
+/// Build the regex for compiled pattern source `src` the way every rule regex is built: case
+/// insensitive, with ASCII word boundaries (which keep the fast DFA engines in play) but
+/// Unicode whitespace between words and Unicode characters inside `{gap}`s.
+/// A fragment an ASCII-mode regex cannot express (a user's `[^x]` class, say) falls back to
+/// full Unicode mode: slower, never wrong.
+pub fn build_regex(src: &str) -> Result<regex::Regex, regex::Error> {
+    let ascii = regex::RegexBuilder::new(&for_ascii_engine(src))
+        .case_insensitive(true)
+        .unicode(false)
+        .size_limit(8 << 20)
+        .build();
+    ascii.or_else(|_| {
+        regex::RegexBuilder::new(src)
+            .case_insensitive(true)
+            .size_limit(8 << 20)
+            .build()
+    })
+}
+
+/// Does `src` compile for the ASCII engine? (Otherwise the prefilter lets it through always.)
+/// Parsing is enough to know, and far cheaper than compiling.
+pub fn ascii_engine_ok(src: &str) -> bool {
+    regex_syntax::ParserBuilder::new()
+        .case_insensitive(true)
+        .unicode(false)
+        .build()
+        .parse(&for_ascii_engine(src))
+        .is_ok()
+}
+
+/// A rule regex that is checked when its pack loads but compiled the first time a reply needs
+/// it. A pack holds hundreds of patterns and a single reply touches a handful, so a one-off
+/// `evenkeel check` should not pay for compiling them all.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    src: String,
+    re: std::sync::OnceLock<regex::Regex>,
+}
+
+impl LazyRegex {
+    /// Check `src` (syntax, and that it cannot match the empty string when `non_empty`) without
+    /// compiling it.
+    pub fn new(src: String, non_empty: bool) -> Result<LazyRegex, String> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .case_insensitive(true)
+            .build()
+            .parse(&src)
+            .map_err(|e| e.to_string())?;
+        if non_empty && hir.properties().minimum_len() == Some(0) {
+            return Err("it matches the empty string".into());
+        }
+        Ok(LazyRegex { src, re: std::sync::OnceLock::new() })
+    }
+
+    /// Compile now, reporting what would otherwise only show on first use (a size limit).
+    pub fn compile(&self) -> Result<&regex::Regex, String> {
+        if let Some(re) = self.re.get() {
+            return Ok(re);
+        }
+        let re = build_regex(&self.src).map_err(|e| e.to_string())?;
+        Ok(self.re.get_or_init(|| re))
+    }
+
+    /// The regex source after macro expansion.
+    pub fn as_str(&self) -> &str {
+        &self.src
+    }
+}
+
+impl std::ops::Deref for LazyRegex {
+    type Target = regex::Regex;
+    /// Compiles on first use. Packs are compiled eagerly when they are tested or loaded from a
+    /// user's config, so the fallback (a regex that never matches) is for the impossible case.
+    fn deref(&self) -> &regex::Regex {
+        self.re.get_or_init(|| {
+            build_regex(&self.src).unwrap_or_else(|_| regex::Regex::new(r"[^\s\S]").expect("never-matching regex"))
+        })
+    }
+}
+
+/// Rewrite compiled source for a regex built with Unicode mode off (see [`build_regex`]).
+pub fn for_ascii_engine(src: &str) -> String {
+    src.replace(SEP, r"(?:(?u:\s)*,(?u:\s)*|(?u:\s)+|\b)")
+        .replace("['’]", "(?:'|’)")
+        .replace(r"[^\s.!?;:]", r"(?u:[^\s.!?;:])")
+        .replace(r"\S", r"(?u:\S)")
+        .replace(r"\W", r"(?u:\W)")
+        .replace("[\\s,]", r"(?u:[\s,])")
+}
+
 /// Drop spaces just inside a group and around `|`: "(also |now )?" means "(also|now)?", not
 /// "also" followed by a second separator.
 fn tidy_groups(pattern: &str) -> String {

@@ -35,3 +35,34 @@ fn the_documented_example_pack_works() {
     let failures = check_rule(&analyzer, rule);
     assert!(failures.is_empty(), "{failures:?}");
 }
+
+/// Built-in packs compile their regexes on first use; every one of them must compile.
+#[test]
+fn every_builtin_regex_compiles() {
+    let b = evenkeel_core::AnalyzerBuilder::builtin();
+    for pack in b.packs() {
+        pack.compile_all().unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// A user's pack is compiled when it loads, so a pattern too large for the regex engine is an
+/// error naming its file and rule rather than a rule that silently never fires.
+#[test]
+fn user_pack_too_large_to_compile_is_an_error_at_load() {
+    // Long gaps of "any word" compile to a very large automaton.
+    let words: Vec<String> = (0..1500).map(|i| format!("w{i}")).collect();
+    let pattern = words.join(" {gap:8} ");
+    let pack = format!(
+        "[pack]\nname = \"big\"\n[[rule]]\nid = \"huge\"\ncue = \"platitude\"\nmust_match = [\"w0 w1\"]\npatterns = [\"{pattern}\"]\n"
+    );
+    let mut b = evenkeel_core::AnalyzerBuilder::builtin();
+    match b.add_pack("big.toml", &pack) {
+        Ok(_) => panic!("a pattern over the size limit loaded"),
+        Err(e) => {
+            let text = e.to_string();
+            assert!(text.contains("size limit") || text.contains("exceeds"), "{text}");
+            assert!(text.contains("big.toml"), "{text}");
+            assert!(text.contains("huge"), "{text}");
+        }
+    }
+}
