@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Exit status: 0 fine, 1 a reply took a stance named in --fail-on (or `fail_on` in evenkeel.toml), 2 bad usage or input.\n\nExamples:\n  evenkeel check --text \"I can understand why that makes you angry.\"\n  evenkeel check reply.txt --customer-file message.txt --format json\n  evenkeel check --jsonl replies.jsonl > findings.jsonl")]
+#[command(after_help = "Exit status: 0 the reply is empathetic or neutral; 1 it is sympathetic or dismissive (the stances --fail-on, or `fail_on` in evenkeel.toml, names); 2 bad usage or input.\n\nExamples:\n  evenkeel check --text \"I can understand why that makes you angry.\"\n  evenkeel check reply.txt --customer-file message.txt --format json\n  evenkeel check --jsonl replies.jsonl > findings.jsonl")]
 pub struct Args {
     /// The reply, or with --jsonl the JSON Lines file of replies; `-` or nothing reads standard input.
     #[arg(value_name = "FILE", conflicts_with = "text")]
@@ -33,9 +33,10 @@ pub struct Args {
     /// Output format for a single reply.
     #[arg(short, long, value_enum, default_value_t = Format::Text)]
     format: Format,
-    /// Exit with status 1 when a reply takes one of these stances (comma-separated).
-    #[arg(long, value_delimiter = ',', value_name = "STANCE")]
-    fail_on: Option<Vec<Stance>>,
+    /// Exit with status 1 when a reply takes one of these stances (comma-separated; `none`
+    /// never fails). Default: sympathetic,dismissive.
+    #[arg(long, value_delimiter = ',', value_name = "STANCE", value_parser = parse_fail_on)]
+    fail_on: Option<Vec<FailOn>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -46,24 +47,42 @@ pub enum Format {
     Json,
 }
 
+/// One value of `--fail-on`: a stance, or `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailOn(Option<Stance>);
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    if s == "none" {
+        return Ok(FailOn(None));
+    }
+    s.parse().map(|st| FailOn(Some(st)))
+}
+
+/// The stances that fail a check unless told otherwise: the two that leave the customer worse off.
+pub const DEFAULT_FAIL_ON: [Stance; 2] = [Stance::Sympathetic, Stance::Dismissive];
+
 pub fn run(opts: &Options, args: Args, color: bool) -> Result<ExitCode> {
     let (analyzer, loaded) = setup::analyzer(opts)?;
-    let fail_on = args.fail_on.clone().or(loaded.config.fail_on.clone()).unwrap_or_default();
+    let fail_on: Vec<Stance> = match (&args.fail_on, &loaded.config.fail_on) {
+        (Some(list), _) => list.iter().filter_map(|f| f.0).collect(),
+        (None, Some(list)) => list.clone(),
+        (None, None) => DEFAULT_FAIL_ON.to_vec(),
+    };
     if args.jsonl {
         return run_jsonl(&analyzer, &args, &fail_on);
     }
-    let reply = match (&args.text, &args.file) {
-        (Some(t), _) => t.clone(),
-        (None, Some(f)) => input::read_text(f)?,
+    let (reply, source) = match (&args.text, &args.file) {
+        (Some(t), _) => (t.clone(), "--text".to_string()),
+        (None, Some(f)) => (input::read_text(f)?, display(f)),
         (None, None) => {
             if std::io::stdin().is_terminal() {
                 bail!("no reply given: pass --text \"...\", a FILE, or pipe the reply into standard input");
             }
-            input::read_text(std::path::Path::new("-"))?
+            (input::read_text(std::path::Path::new("-"))?, "<stdin>".to_string())
         }
     };
     if reply.trim().is_empty() {
-        bail!("the reply is empty: there is nothing to check");
+        bail!("{source}: the reply is empty: there is nothing to check");
     }
     let customer = match (&args.customer, &args.customer_file) {
         (Some(c), _) => Some(c.clone()),
