@@ -136,6 +136,29 @@ pub fn trim(text: &str, span: Span) -> Span {
     Span::new(span.start + lead, span.start + lead + t.len())
 }
 
+/// Abbreviations whose full stop does not end a sentence ("Dr. Patel will call", "e.g. a
+/// refund"). Ones that often close a sentence too ("etc.", "Ltd.") are left out on purpose.
+const ABBREVIATIONS: &[&str] = &["mr", "mrs", "ms", "dr", "prof", "vs", "e.g", "i.e", "approx", "dept", "cf"];
+
+/// Is the `.` at byte `dot` (the sentence mark run ending at `after`) an abbreviation's?
+/// "No." and "Ref." count only before a number: "Order no. 4471", but "The answer is no."
+fn is_abbreviation(text: &str, dot: usize, after: usize) -> bool {
+    if after != dot + 1 {
+        return false;
+    }
+    let word_start = text[..dot]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace() || c == '(')
+        .map_or(0, |(k, c)| k + c.len_utf8());
+    let word = text[word_start..dot].to_ascii_lowercase();
+    if ABBREVIATIONS.contains(&word.as_str()) {
+        return true;
+    }
+    let next_is_digit = text[after..].trim_start().starts_with(|c: char| c.is_ascii_digit() || c == '#');
+    matches!(word.as_str(), "no" | "ref" | "tel") && next_is_digit
+}
+
 /// Split into sentences: after `.`, `!`, `?` or `…` (and any closing quotes) followed by
 /// whitespace, and at line breaks. "3.5" and "e.g.x" do not split because no space follows.
 /// Leading `@handles` are not part of a sentence.
@@ -159,7 +182,9 @@ fn split_sentences(text: &str) -> Vec<Sentence> {
             }
             match chars.peek() {
                 None => end = Some(j),
-                Some(&(_, d)) if d.is_whitespace() => end = Some(j),
+                Some(&(_, d)) if d.is_whitespace() && !(c == '.' && is_abbreviation(text, i, j)) => {
+                    end = Some(j)
+                }
                 _ => {}
             }
         }
@@ -209,6 +234,19 @@ fn push_sentence(text: &str, span: Span, out: &mut Vec<Sentence>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn abbreviations_do_not_end_sentences() {
+        assert_eq!(
+            sentences("Dr. Patel will call you, e.g. tomorrow. Is that ok?"),
+            vec!["Dr. Patel will call you, e.g. tomorrow.", "Is that ok?"]
+        );
+        assert_eq!(sentences("Order no. 4471 shipped. The answer is no. Sorry."), vec![
+            "Order no. 4471 shipped.",
+            "The answer is no.",
+            "Sorry."
+        ]);
+    }
 
     fn sentences(text: &str) -> Vec<&str> {
         let d = Document::parse(text);
