@@ -6,7 +6,8 @@ use crate::render;
 use crate::setup::{self, Options};
 use anyhow::{bail, Result};
 use clap::ValueEnum;
-use evenkeel_core::{Analyzer, Stance};
+use evenkeel_core::Stance;
+use evenkeel_model::Engine;
 use std::io::{BufReader, BufWriter, IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,7 +63,7 @@ fn parse_fail_on(s: &str) -> Result<FailOn, String> {
 pub const DEFAULT_FAIL_ON: [Stance; 2] = [Stance::Sympathetic, Stance::Dismissive];
 
 pub fn run(opts: &Options, args: Args, color: bool) -> Result<ExitCode> {
-    let (analyzer, loaded) = setup::analyzer(opts)?;
+    let (analyzer, loaded) = setup::engine(opts)?;
     let fail_on: Vec<Stance> = match (&args.fail_on, &loaded.config.fail_on) {
         (Some(list), _) => list.iter().filter_map(|f| f.0).collect(),
         (None, Some(list)) => list.clone(),
@@ -98,7 +99,7 @@ pub fn run(opts: &Options, args: Args, color: bool) -> Result<ExitCode> {
     Ok(if fail_on.contains(&analysis.stance) { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn run_jsonl(analyzer: &Analyzer, args: &Args, fail_on: &[Stance]) -> Result<ExitCode> {
+fn run_jsonl(analyzer: &Engine, args: &Args, fail_on: &[Stance]) -> Result<ExitCode> {
     let path = args.file.clone().unwrap_or_else(|| PathBuf::from("-"));
     let name = display(&path);
     let reader: Box<dyn std::io::BufRead> = if path.as_os_str() == "-" {

@@ -4,7 +4,9 @@ use crate::input::{self, display};
 use crate::setup::{self, Options};
 use anyhow::{Context, Result};
 use evenkeel_core::eval::{evaluate, EvalReport, LabelledItem};
-use evenkeel_core::{Analysis, Analyzer};
+use evenkeel_core::Analysis;
+use evenkeel_model::linear::TrainOptions;
+use evenkeel_model::{Engine, EngineKind};
 use std::io::{BufReader, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,8 +14,15 @@ use std::process::ExitCode;
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Labelled JSON Lines files (TAXONOMY.md format); each is scored on its own.
-    #[arg(long = "dataset", short = 'd', value_name = "FILE", required = true)]
+    #[arg(long = "dataset", short = 'd', value_name = "FILE", required_unless_present = "cv")]
     datasets: Vec<PathBuf>,
+    /// K-fold cross-validation on the corpus instead: train on K-1 folds, score the held-out
+    /// fold, and report over all held-out predictions (uses --engine; default hybrid).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(2..=20))]
+    cv: Option<u32>,
+    /// The corpus for --cv.
+    #[arg(long, value_name = "DIR", default_value = "data/corpus")]
+    corpus: PathBuf,
     /// text (for people) or json (one report object per dataset).
     #[arg(long, short, value_enum, default_value_t = Format::Text)]
     format: Format,
@@ -29,7 +38,10 @@ pub enum Format {
 }
 
 pub fn run(opts: &Options, args: Args, _color: bool) -> Result<ExitCode> {
-    let (analyzer, _) = setup::analyzer(opts)?;
+    if let Some(k) = args.cv {
+        return cross_validate(opts, &args, k as usize);
+    }
+    let (analyzer, _) = setup::engine(opts)?;
     let mut out = std::io::stdout().lock();
     let mut any_bad = false;
     for path in &args.datasets {
@@ -50,7 +62,7 @@ pub fn run(opts: &Options, args: Args, _color: bool) -> Result<ExitCode> {
 }
 
 /// Read and analyse every item; bad lines are reported on stderr and skipped.
-fn load(analyzer: &Analyzer, path: &PathBuf) -> Result<(Vec<(LabelledItem, Analysis)>, usize)> {
+fn load(analyzer: &Engine, path: &PathBuf) -> Result<(Vec<(LabelledItem, Analysis)>, usize)> {
     let name = display(path);
     let f = std::fs::File::open(path).with_context(|| format!("cannot read {name}"))?;
     let mut pairs = Vec::new();
@@ -113,7 +125,7 @@ fn text(
         writeln!(out, "spans    P {:.3}  R {:.3}  F1 {:.3}  ({} items with spans; overlap with a gold span of the same cue)", s.precision, s.recall, s.f1, s.items)?;
     }
     if let Some(e) = &r.customer_emotion {
-        writeln!(out, "customer emotion  accuracy {:.3} ({} items)", e.accuracy, e.n)?;
+        writeln!(out, "customer emotion  accuracy {:.3}   macro-F1 {:.3} ({} items)", e.accuracy, e.macro_f1, e.n)?;
     }
     let mut weak: Vec<_> = r.rules.iter().filter(|(_, x)| x.fired >= 2 && x.precision < 0.6).collect();
     weak.sort_by(|a, b| a.1.precision.partial_cmp(&b.1.precision).unwrap_or(std::cmp::Ordering::Equal));
@@ -146,4 +158,40 @@ fn text(
     }
     writeln!(out)?;
     Ok(())
+}
+
+/// `--cv K`: every corpus item is scored by a model that never saw it.
+fn cross_validate(opts: &Options, args: &Args, k: usize) -> Result<ExitCode> {
+    let (analyzer, _) = setup::analyzer(opts)?;
+    let corpus = crate::corpus::load(&args.corpus)?;
+    let kind = opts.engine.unwrap_or(EngineKind::Hybrid);
+    let folds = evenkeel_model::train::folds(corpus.items.len(), k, 7);
+    let mut pairs: Vec<Option<(LabelledItem, Analysis)>> = vec![None; corpus.items.len()];
+    let mut engine = Engine::new(analyzer, None, EngineKind::Rules).map_err(anyhow::Error::msg)?;
+    for fold in 0..k {
+        let train: Vec<LabelledItem> = corpus.items.iter().zip(&folds).filter(|(_, &f)| f != fold).map(|(i, _)| i.clone()).collect();
+        let model = evenkeel_model::train::train(&train, &engine.analyzer, "cross-validation", &TrainOptions::default());
+        engine = Engine::new(engine.analyzer, Some(model), kind).map_err(anyhow::Error::msg)?;
+        if let Some(t) = opts.add_threshold {
+            engine.add_threshold = t;
+        }
+        for (i, item) in corpus.items.iter().enumerate().filter(|(i, _)| folds[*i] == fold) {
+            pairs[i] = Some((item.clone(), engine.analyze(&item.reply, item.customer.as_deref())));
+        }
+        eprintln!("fold {}/{k} done", fold + 1);
+    }
+    let pairs: Vec<(LabelledItem, Analysis)> = pairs.into_iter().flatten().collect();
+    let report = evaluate(&pairs);
+    let name = format!("{} ({k}-fold cross-validation, {} engine)", display(&args.corpus), kind.name());
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            let mut v = serde_json::to_value(&report)?;
+            v["dataset"] = serde_json::json!(name);
+            v["folds"] = serde_json::json!(k);
+            writeln!(out, "{v}")?;
+        }
+        Format::Text => text(&mut out, &name, &report, 0, args.show_errors, &pairs)?,
+    }
+    Ok(ExitCode::SUCCESS)
 }

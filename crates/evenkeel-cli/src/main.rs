@@ -3,13 +3,16 @@
 //! computed by the analyzer.
 
 mod check;
+mod corpus;
 mod eval;
 mod input;
 mod render;
 mod rules;
 mod setup;
+mod train;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use evenkeel_model::EngineKind;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,6 +30,16 @@ struct Cli {
     /// authors: edit `rules/*.toml` and re-run without rebuilding).
     #[arg(long, global = true, value_name = "DIR", hide = true)]
     rules_dir: Option<PathBuf>,
+    /// Which engine decides: rules, model, or hybrid (rules plus what the learned model adds;
+    /// the default when a model is embedded).
+    #[arg(long, global = true, value_name = "ENGINE", value_parser = parse_engine)]
+    engine: Option<EngineKind>,
+    /// Use this model file instead of the one embedded in the binary.
+    #[arg(long, global = true, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// Probability from which the model adds a cue the rules missed (calibration only).
+    #[arg(long, global = true, value_name = "P", hide = true)]
+    add_threshold: Option<f32>,
     /// Colour: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -50,8 +63,16 @@ enum Command {
     /// List, explain and test rules.
     #[command(subcommand)]
     Rules(rules::Command),
+    /// Train the learned model on a labelled corpus (deterministic: same corpus and seed, same bytes).
+    Train(train::Args),
+    /// Counts per stance, cue, industry, channel, emotion and length, and the near-duplicate rate.
+    CorpusStats(corpus::StatsArgs),
     /// Print the configuration in effect and where it came from.
     Config,
+}
+
+fn parse_engine(s: &str) -> Result<EngineKind, String> {
+    s.parse()
 }
 
 fn main() -> ExitCode {
@@ -61,11 +82,16 @@ fn main() -> ExitCode {
         config: cli.config,
         no_config: cli.no_config,
         rules_dir: cli.rules_dir,
+        engine: cli.engine,
+        model: cli.model,
+        add_threshold: cli.add_threshold,
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&setup, args, color),
         Command::Eval(args) => eval::run(&setup, args, color),
         Command::Rules(cmd) => rules::run(&setup, cmd, color),
+        Command::Train(args) => train::run(&setup, args),
+        Command::CorpusStats(args) => corpus::stats(args),
         Command::Config => setup::show(&setup),
     };
     match result {

@@ -1,5 +1,6 @@
 //! Finding and applying `evenkeel.toml`, and building the analyzer from it.
 
+use evenkeel_model::{Engine, EngineKind, Model};
 use anyhow::{Context, Result};
 use evenkeel_core::{Analyzer, AnalyzerBuilder, Config, BUILTIN_PACKS};
 use std::path::{Path, PathBuf};
@@ -9,6 +10,12 @@ pub struct Options {
     pub config: Option<PathBuf>,
     pub no_config: bool,
     pub rules_dir: Option<PathBuf>,
+    /// `None`: hybrid when a model is available, else rules.
+    pub engine: Option<EngineKind>,
+    /// A model file instead of the embedded one.
+    pub model: Option<PathBuf>,
+    /// Override of the hybrid engine's threshold for adding a cue (for calibration runs).
+    pub add_threshold: Option<f32>,
 }
 
 /// The configuration in effect and the file it came from (none: defaults).
@@ -81,6 +88,36 @@ pub fn analyzer(opts: &Options) -> Result<(Analyzer, Loaded)> {
     let loaded = load_config(opts)?;
     let analyzer = builder(opts, &loaded)?.build().map_err(anyhow::Error::msg)?;
     Ok((analyzer, loaded))
+}
+
+/// The model to use: `--model FILE`, else the one embedded at build time (if any).
+pub fn model(opts: &Options) -> Result<Option<Model>> {
+    match &opts.model {
+        Some(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read model {}", path.display()))?;
+            let m = Model::from_bytes(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            Ok(Some(m))
+        }
+        None => Ok(evenkeel_model::embedded::default_model()),
+    }
+}
+
+/// The analyzer wrapped in the engine the options ask for.
+pub fn engine(opts: &Options) -> Result<(Engine, Loaded)> {
+    let (analyzer, loaded) = analyzer(opts)?;
+    let kind = opts.engine;
+    let model = if kind == Some(EngineKind::Rules) { None } else { model(opts)? };
+    let kind = match (kind, &model) {
+        (Some(k), _) => k,
+        (None, Some(_)) => EngineKind::Hybrid,
+        (None, None) => EngineKind::Rules,
+    };
+    let mut engine = Engine::new(analyzer, model, kind)
+        .map_err(|e| anyhow::anyhow!("{e}: this build embeds no model; pass --model FILE (see `evenkeel train`)"))?;
+    if let Some(t) = opts.add_threshold {
+        engine.add_threshold = t;
+    }
+    Ok((engine, loaded))
 }
 
 pub fn show(opts: &Options) -> Result<ExitCode> {

@@ -414,3 +414,67 @@ fn eval_names_a_bad_line_and_scores_the_rest() {
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["n"], 3, "the good items are still scored");
 }
+
+/// A small corpus for training tests: the first lines of two files of the real corpus.
+fn small_corpus(dir: &Path) -> PathBuf {
+    let corpus = dir.join("corpus");
+    std::fs::create_dir_all(&corpus).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/corpus");
+    for name in ["bank-air.jsonl", "tel-saas.jsonl"] {
+        let text = std::fs::read_to_string(root.join(name)).unwrap();
+        let head: Vec<&str> = text.lines().take(60).collect();
+        std::fs::write(corpus.join(name), head.join("\n") + "\n").unwrap();
+    }
+    corpus
+}
+
+#[test]
+fn train_is_deterministic_and_its_model_can_be_used() {
+    let dir = workdir("train");
+    let corpus = small_corpus(&dir);
+    let c = corpus.to_str().unwrap();
+    for out in ["a.ekm", "b.ekm"] {
+        let o = run(&dir, &["train", "--corpus", c, "--out", out, "--epochs", "3"], None);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert!(stderr(&o).contains("120 items"), "{}", stderr(&o));
+    }
+    let a = std::fs::read(dir.join("a.ekm")).unwrap();
+    assert!(a == std::fs::read(dir.join("b.ekm")).unwrap(), "two runs gave different model files");
+
+    let o = run(&dir, &["--model", "a.ekm", "--engine", "model", "check", "--format", "json", "--fail-on", "none", "--text", "Ugh, I'm so angry about this too!"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["engine"], "model");
+    assert!(v["stance_probabilities"].is_object());
+
+    std::fs::write(dir.join("junk.ekm"), b"not a model").unwrap();
+    let o = run(&dir, &["--model", "junk.ekm", "check", "--text", "hi"], None);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("junk.ekm"), "{}", stderr(&o));
+}
+
+#[test]
+fn cross_validation_and_corpus_stats_run_on_a_corpus() {
+    let dir = workdir("cv");
+    let corpus = small_corpus(&dir);
+    let c = corpus.to_str().unwrap();
+    let o = run(&dir, &["eval", "--cv", "2", "--corpus", c, "--format", "json"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["n"], 120, "every item is scored once, out of fold");
+    assert_eq!(v["folds"], 2);
+    assert!(v["customer_emotion"]["macro_f1"].is_number());
+
+    let o = run(&dir, &["corpus-stats", c, "--json"], None);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["items"], 120);
+    let stances: u64 = v["stance"].as_object().unwrap().values().map(|x| x.as_u64().unwrap()).sum();
+    assert_eq!(stances, 120);
+
+    // A corpus with a bad line is refused, naming file and line.
+    std::fs::write(corpus.join("zz-bad.jsonl"), "{\"reply\": \"no labels\"}\n").unwrap();
+    let o = run(&dir, &["train", "--corpus", c, "--out", "x.ekm"], None);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("zz-bad.jsonl:1"), "{}", stderr(&o));
+}

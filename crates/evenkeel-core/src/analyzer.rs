@@ -263,6 +263,8 @@ impl Analyzer {
             findings,
             customer_emotion,
             notes,
+            engine: "rules",
+            stance_probabilities: None,
         }
     }
 
@@ -318,13 +320,14 @@ impl Analyzer {
             message,
             suggestion: t.suggestion.clone(),
             fix,
+            confidence: None,
         }
     }
 }
 
 /// Remarks on the reply as a whole. No verdict where none is due: a missing acknowledgment is
 /// only noted when the customer expressed an emotion.
-fn notes(stance: Stance, cues: &[Cue], emotion: Option<Emotion>) -> Vec<String> {
+pub fn notes(stance: Stance, cues: &[Cue], emotion: Option<Emotion>) -> Vec<String> {
     let mut out = Vec::new();
     let acknowledged = cues.contains(&Cue::AcknowledgesEmotion) || cues.contains(&Cue::Validates);
     if let Some(e) = emotion.filter(|&e| e != Emotion::None) {

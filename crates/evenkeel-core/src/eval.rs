@@ -93,6 +93,8 @@ pub struct RuleReport {
 #[derive(Debug, Clone, Serialize)]
 pub struct EmotionReport {
     pub accuracy: f64,
+    /// Mean F1 over the emotions present in the gold labels.
+    pub macro_f1: f64,
     pub n: usize,
 }
 
@@ -242,9 +244,22 @@ pub fn evaluate(pairs: &[(LabelledItem, Analysis)]) -> EvalReport {
         .iter()
         .filter_map(|(i, a)| Some((i.customer_emotion?, a.customer_emotion?)))
         .collect();
-    let customer_emotion = (!emo.is_empty()).then(|| EmotionReport {
-        accuracy: round(emo.iter().filter(|(g, p)| g == p).count() as f64 / emo.len() as f64),
-        n: emo.len(),
+    let customer_emotion = (!emo.is_empty()).then(|| {
+        let present: Vec<Emotion> = Emotion::ALL.iter().copied().filter(|e| emo.iter().any(|(g, _)| g == e)).collect();
+        let f1s: Vec<f64> = present
+            .iter()
+            .map(|&e| {
+                let tp = emo.iter().filter(|(g, p)| *g == e && *p == e).count();
+                let fp = emo.iter().filter(|(g, p)| *g != e && *p == e).count();
+                let fn_ = emo.iter().filter(|(g, p)| *g == e && *p != e).count();
+                Prf::from_counts(tp, fp, fn_).f1
+            })
+            .collect();
+        EmotionReport {
+            accuracy: round(emo.iter().filter(|(g, p)| g == p).count() as f64 / emo.len() as f64),
+            macro_f1: round(f1s.iter().sum::<f64>() / f1s.len().max(1) as f64),
+            n: emo.len(),
+        }
     });
 
     // Per-rule precision: a finding is right when the item's gold cues include its cue.
@@ -314,6 +329,8 @@ mod tests {
             findings: vec![],
             customer_emotion: None,
             notes: vec![],
+            engine: "rules",
+            stance_probabilities: None,
         }
     }
 

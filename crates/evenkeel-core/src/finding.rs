@@ -41,6 +41,10 @@ pub struct Finding {
     pub suggestion: Option<Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<Fix>,
+    /// For a finding the learned model added (rule `model.<cue>`): its probability. Rule
+    /// findings have none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
 }
 
 /// Scores in [0, 1]: how strongly the reply shows each family of cues (see README, "Scores").
@@ -63,6 +67,11 @@ pub struct Analysis {
     /// Short remarks on the reply as a whole (a missed acknowledgment, help that never came).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Which engine produced this: `rules`, `model` or `hybrid`.
+    pub engine: &'static str,
+    /// With a model: the stance classifier's probability for each stance, as a second opinion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stance_probabilities: Option<std::collections::BTreeMap<Stance, f64>>,
 }
 
 impl Analysis {

@@ -1,0 +1,234 @@
+//! One `analyze` for every front end, whichever engine is chosen.
+//!
+//! How rules and model combine (`hybrid`, the default):
+//! 1. The rules run first; every rule finding stands. They are precise and explain themselves.
+//! 2. For each cue the rules did not find, the model's reply-level detector gives a
+//!    probability. When it reaches [`ADD_THRESHOLD`], the token tagger marks where the cue is
+//!    and a finding is added on those words (rule `model.<cue>`, its `confidence` shown).
+//!    No span, no finding: the model never adds a cue it cannot point at.
+//! 3. The stance follows from the combined cues by the TAXONOMY.md rule, as always; the stance
+//!    classifier's probabilities are reported beside it (`stance_probabilities`) as a second
+//!    opinion, and a note says when it disagrees.
+//! 4. The customer's emotion comes from the model's classifier.
+//!
+//! `model` alone uses the same steps without rule findings (rule activations remain
+//! features); `rules` is the rule engine unchanged.
+
+use crate::model::{Model, TaggedSpan};
+use crate::tokens::tokenize;
+use evenkeel_core::document::utf16_len;
+use evenkeel_core::{stance, Analysis, Analyzer, Cue, Finding, Side, Stance};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Reply-level probability from which the model adds a cue the rules missed.
+pub const ADD_THRESHOLD: f32 = 0.9;
+/// The stance classifier's probability for the stance a cue pulls towards, needed before the
+/// model may add that cue.
+pub const STANCE_AGREEMENT: f32 = 0.8;
+/// Token probability from which a token belongs to a tagged span.
+pub const TAG_THRESHOLD: f32 = 0.5;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EngineKind {
+    Rules,
+    Model,
+    #[default]
+    Hybrid,
+}
+
+impl EngineKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Rules => "rules",
+            EngineKind::Model => "model",
+            EngineKind::Hybrid => "hybrid",
+        }
+    }
+}
+
+impl std::str::FromStr for EngineKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "rules" => Ok(EngineKind::Rules),
+            "model" => Ok(EngineKind::Model),
+            "hybrid" => Ok(EngineKind::Hybrid),
+            _ => Err(format!("unknown engine `{s}` (expected rules, model or hybrid)")),
+        }
+    }
+}
+
+/// The texts a model finding shows for each cue, taken from the rule packs so that a cue reads
+/// the same whoever found it.
+struct CueTexts {
+    rule: Arc<str>,
+    message: Arc<str>,
+    suggestion: Option<Arc<str>>,
+}
+
+pub struct Engine {
+    pub analyzer: Analyzer,
+    pub model: Option<Model>,
+    pub kind: EngineKind,
+    /// Reply-level probability from which the model adds a cue (default [`ADD_THRESHOLD`]).
+    pub add_threshold: f32,
+    texts: Vec<CueTexts>,
+}
+
+impl Engine {
+    /// `model` may be `None` only for [`EngineKind::Rules`].
+    pub fn new(analyzer: Analyzer, model: Option<Model>, kind: EngineKind) -> Result<Engine, String> {
+        if kind != EngineKind::Rules && model.is_none() {
+            return Err(format!("the {} engine needs a model", kind.name()));
+        }
+        let texts = Cue::ALL
+            .iter()
+            .map(|&cue| {
+                let rule = analyzer.rules().iter().find(|r| r.cue == cue && !r.message.contains("{text}"));
+                CueTexts {
+                    rule: format!("model.{}", cue.name()).into(),
+                    message: rule.map_or_else(|| format!("The model reads this as {}.", cue.name()).into(), |r| r.shared.message.clone()),
+                    suggestion: rule.and_then(|r| r.shared.suggestion.clone()),
+                }
+            })
+            .collect();
+        Ok(Engine { analyzer, model, kind, add_threshold: ADD_THRESHOLD, texts })
+    }
+
+    pub fn analyze(&self, reply: &str, customer: Option<&str>) -> Analysis {
+        let rules = self.analyzer.analyze(reply, customer);
+        let model = match (&self.model, self.kind) {
+            (Some(m), EngineKind::Model | EngineKind::Hybrid) => m,
+            _ => return rules,
+        };
+        let tokens = tokenize(reply);
+        let pred = model.predict(&tokens, customer, &rules);
+        let mut findings: Vec<Finding> = if self.kind == EngineKind::Hybrid { rules.findings.clone() } else { Vec::new() };
+        let have: Vec<Cue> = findings.iter().map(|f| f.cue).collect();
+        let mut added: Vec<(TaggedSpan, f32)> = Vec::new();
+        for cue in Cue::ALL {
+            let p = pred.cues[cue as usize];
+            if have.contains(&cue) || p < self.add_threshold {
+                continue;
+            }
+            // The stance classifier must agree that the reply leans the way this cue pulls:
+            // two independent readings, or no finding.
+            // Offering an action or apologising never changes a stance; the rules' findings
+            // of them are enough, and the model's add noise.
+            if matches!(cue, Cue::OffersAction | Cue::Apologizes) {
+                continue;
+            }
+            let pulls = match cue.side() {
+                Side::Sympathy => Stance::Sympathetic,
+                Side::Dismissive => Stance::Dismissive,
+                Side::Empathy if matches!(cue, Cue::OffersAction | Cue::Apologizes) => Stance::Neutral,
+                Side::Empathy => Stance::Empathetic,
+            };
+            let agree = if pulls == Stance::Neutral {
+                1.0
+            } else {
+                pred.stance[crate::model::stance_index(pulls)]
+            };
+            if agree < STANCE_AGREEMENT {
+                continue;
+            }
+            let spans = model.tag(&tokens, &rules, cue, TAG_THRESHOLD);
+            // One or two words are too little evidence for a cue; spans are clauses.
+            let words_in = |s: &TaggedSpan| {
+                let first = tokens.partition_point(|t| t.start < s.start);
+                tokens[first..].iter().take_while(|t| t.end <= s.end).filter(|t| t.lower.chars().next().is_some_and(char::is_alphanumeric)).take(3).count()
+            };
+            added.extend(spans.into_iter().filter(|s| words_in(s) >= 3).map(|s| (s, p)));
+        }
+        findings.extend(self.model_findings(reply, added));
+        findings.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
+        let mut cues: Vec<Cue> = findings.iter().map(|f| f.cue).collect();
+        cues.sort();
+        cues.dedup();
+        let decided = stance::decide(&cues);
+        let customer_emotion = match (customer, pred.emotion) {
+            (Some(_), Some((e, _))) => Some(e),
+            _ => rules.customer_emotion,
+        };
+        let mut notes = evenkeel_core::analyzer::notes(decided, &cues, customer_emotion);
+        let probs: BTreeMap<Stance, f64> = Stance::ALL.iter().map(|&s| (s, round(pred.stance[crate::model::stance_index(s)]))).collect();
+        let (best, pbest) = probs.iter().fold((decided, 0.0), |b, (&s, &p)| if p > b.1 { (s, p) } else { b });
+        if best != decided && pbest >= 0.8 {
+            notes.push(format!("The learned model reads this reply as {} (p = {pbest:.2}); the cues found make it {}.", best.name(), decided.name()));
+        }
+        Analysis {
+            schema_version: rules.schema_version,
+            stance: decided,
+            scores: stance::scores(&findings),
+            findings,
+            customer_emotion,
+            notes,
+            engine: self.kind.name(),
+            stance_probabilities: Some(probs),
+        }
+    }
+
+    /// Findings for the spans the model added, positions computed in one pass over the text.
+    fn model_findings(&self, reply: &str, mut added: Vec<(TaggedSpan, f32)>) -> Vec<Finding> {
+        added.sort_by_key(|(s, _)| (s.start, s.end));
+        let mut pos = Cursor::default();
+        let mut out = Vec::with_capacity(added.len());
+        for (s, p) in added {
+            let (utf16_start, line, column) = pos.advance(reply, s.start);
+            let utf16_end = utf16_start + utf16_len(&reply[s.start..s.end]);
+            let t = &self.texts[s.cue as usize];
+            out.push(Finding {
+                cue: s.cue,
+                side: s.cue.side(),
+                severity: s.cue.default_severity(),
+                start: s.start,
+                end: s.end,
+                utf16_start,
+                utf16_end,
+                line,
+                column,
+                text: reply[s.start..s.end].to_string(),
+                rule: t.rule.clone(),
+                message: t.message.clone(),
+                suggestion: t.suggestion.clone(),
+                fix: None,
+                confidence: Some(round((p + s.probability) / 2.0)),
+            });
+        }
+        out
+    }
+}
+
+/// UTF-16 offset, line and column, moved forward through the text (never back).
+#[derive(Default)]
+struct Cursor {
+    byte: usize,
+    utf16: usize,
+    line: usize,
+    column: usize,
+}
+
+impl Cursor {
+    fn advance(&mut self, text: &str, to: usize) -> (usize, usize, usize) {
+        if self.line == 0 {
+            (self.line, self.column) = (1, 1);
+        }
+        for ch in text[self.byte..to].chars() {
+            self.utf16 += ch.len_utf16();
+            if ch == '\n' {
+                self.line += 1;
+                self.column = 1;
+            } else {
+                self.column += 1;
+            }
+        }
+        self.byte = to;
+        (self.utf16, self.line, self.column)
+    }
+
+}
+
+fn round(x: f32) -> f64 {
+    (x as f64 * 1000.0).round() / 1000.0
+}

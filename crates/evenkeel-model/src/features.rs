@@ -1,0 +1,219 @@
+//! Hashed sparse features. Every feature is a string hashed into a fixed number of buckets, so
+//! the model has a fixed size whatever the vocabulary; the hash is FNV-1a, stable across
+//! platforms and releases, which the model file depends on.
+
+use crate::tokens::Token;
+use evenkeel_core::{Analysis, Cue};
+
+/// A sparse feature vector: bucket indices (a feature seen twice appears twice).
+pub type Features = Vec<u32>;
+
+/// Hash `parts` into `0..buckets` (a power of two).
+pub fn hash(parts: &[&str], buckets: u32) -> u32 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h ^= 0x1f;
+            h = h.wrapping_mul(0x100_0000_01b3);
+        }
+        for b in p.bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    ((h ^ (h >> 32)) as u32) & (buckets - 1)
+}
+
+struct Sink {
+    buckets: u32,
+    out: Features,
+}
+
+impl Sink {
+    fn add(&mut self, parts: &[&str]) {
+        self.out.push(hash(parts, self.buckets));
+    }
+}
+
+/// Character 4-grams of a word (with edges), for typos and unseen inflections.
+fn char_grams(word: &str, mut f: impl FnMut(&str)) {
+    let padded: Vec<char> = format!("<{word}>").chars().collect();
+    if padded.len() < 4 {
+        return;
+    }
+    let mut buf = String::new();
+    for w in padded.windows(4) {
+        buf.clear();
+        buf.extend(w.iter());
+        f(&buf);
+    }
+}
+
+fn is_word(t: &Token) -> bool {
+    t.lower.chars().next().is_some_and(char::is_alphanumeric)
+}
+
+/// Features of a whole reply, for the stance classifier and the reply-level cue detectors:
+/// lemma unigrams and bigrams, negated and question-sentence lemmas, first-sentence lemmas,
+/// character 4-grams, length, and the cues the rule engine found.
+pub fn reply_features(tokens: &[Token], rules: &Analysis, buckets: u32) -> Features {
+    let mut s = Sink { buckets, out: Vec::with_capacity(tokens.len() * 8 + 16) };
+    s.add(&["bias"]);
+    let words = tokens.iter().filter(|t| is_word(t)).count();
+    let band = match words {
+        0..=5 => "xs",
+        6..=15 => "s",
+        16..=40 => "m",
+        41..=90 => "l",
+        _ => "xl",
+    };
+    s.add(&["len", band]);
+    for (i, t) in tokens.iter().enumerate() {
+        s.add(&["w", &t.lemma]);
+        if t.negated {
+            s.add(&["neg", &t.lemma]);
+        }
+        if t.in_question {
+            s.add(&["q", &t.lemma]);
+        }
+        if t.sentence == 0 {
+            s.add(&["first", &t.lemma]);
+        }
+        if let Some(n) = tokens.get(i + 1) {
+            s.add(&["bi", &t.lemma, &n.lemma]);
+        }
+        if is_word(t) && t.lower.len() > 3 {
+            char_grams(&t.lower, |g| s.add(&["c", g]));
+        }
+    }
+    for f in &rules.findings {
+        s.add(&["rule", f.cue.name()]);
+    }
+    for c in rules.cues() {
+        s.add(&["rulecue", c.name()]);
+    }
+    s.out
+}
+
+/// Features of the customer's message, for the emotion classifier.
+pub fn customer_features(tokens: &[Token], text: &str, buckets: u32) -> Features {
+    let mut s = Sink { buckets, out: Vec::with_capacity(tokens.len() * 8 + 8) };
+    s.add(&["bias"]);
+    for (i, t) in tokens.iter().enumerate() {
+        s.add(&["w", &t.lemma]);
+        if t.negated {
+            s.add(&["neg", &t.lemma]);
+        }
+        if let Some(n) = tokens.get(i + 1) {
+            s.add(&["bi", &t.lemma, &n.lemma]);
+        }
+        if is_word(t) && t.lower.len() > 3 {
+            char_grams(&t.lower, |g| s.add(&["c", g]));
+        }
+    }
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    if letters.len() > 8 && upper * 3 > letters.len() {
+        s.add(&["shouting"]);
+    }
+    let bangs = text.matches('!').count();
+    s.add(&["bangs", if bangs == 0 { "0" } else if bangs < 3 { "1" } else { "3+" }]);
+    s.add(&["questions", if text.contains('?') { "y" } else { "n" }]);
+    s.out
+}
+
+/// Features of token `i`, for the per-cue span tagger: the word and its neighbours, position,
+/// question and negation, the sentence's other words, and whether a rule's finding of each cue
+/// covers it.
+pub fn token_features(tokens: &[Token], i: usize, rule_cover: &[u16], buckets: u32) -> Features {
+    let mut s = Sink { buckets, out: Vec::with_capacity(48) };
+    let t = &tokens[i];
+    let at = |k: isize| -> &str {
+        let j = i as isize + k;
+        if j < 0 || j as usize >= tokens.len() || tokens[j as usize].sentence != t.sentence {
+            "<s>"
+        } else {
+            &tokens[j as usize].lemma
+        }
+    };
+    s.add(&["bias"]);
+    s.add(&["w", &t.lemma]);
+    s.add(&["w-1", at(-1)]);
+    s.add(&["w+1", at(1)]);
+    s.add(&["w-2", at(-2)]);
+    s.add(&["w+2", at(2)]);
+    s.add(&["w-3", at(-3)]);
+    s.add(&["w+3", at(3)]);
+    s.add(&["b-", at(-1), &t.lemma]);
+    s.add(&["b+", &t.lemma, at(1)]);
+    let pos = match t.position {
+        0 => "0",
+        1..=2 => "1",
+        3..=6 => "3",
+        _ => "7",
+    };
+    s.add(&["pos", pos]);
+    if t.in_question {
+        s.add(&["q"]);
+        s.add(&["qw", &t.lemma]);
+    }
+    if t.negated {
+        s.add(&["neg", &t.lemma]);
+    }
+    if t.sentence == 0 {
+        s.add(&["first"]);
+    }
+    // The words around it in its sentence (a cue's span is usually a clause: its words vote
+    // together). A fixed window keeps this linear however long the sentence.
+    let lo = i.saturating_sub(SENTENCE_WINDOW);
+    let hi = (i + SENTENCE_WINDOW + 1).min(tokens.len());
+    for u in tokens[lo..hi].iter().filter(|u| u.sentence == t.sentence) {
+        s.add(&["sw", &u.lemma]);
+    }
+    let cover = rule_cover[i];
+    for c in Cue::ALL {
+        if cover & (1 << c as u16) != 0 {
+            s.add(&["rt", c.name()]);
+            s.add(&["rtw", c.name(), &t.lemma]);
+        }
+    }
+    s.out
+}
+
+/// How many tokens either side count as "the words around" a token.
+pub const SENTENCE_WINDOW: usize = 12;
+
+/// For every token, a bit set of the cues whose rule findings cover it. One sweep: findings
+/// and tokens are both in text order.
+pub fn rule_cover(tokens: &[Token], rules: &Analysis) -> Vec<u16> {
+    let mut findings: Vec<(usize, usize, u16)> = rules.findings.iter().map(|f| (f.start, f.end, 1u16 << f.cue as u16)).collect();
+    findings.sort_unstable();
+    let mut active: Vec<(usize, usize, u16)> = Vec::new();
+    let mut next = 0;
+    tokens
+        .iter()
+        .map(|t| {
+            while next < findings.len() && findings[next].0 < t.end {
+                active.push(findings[next]);
+                next += 1;
+            }
+            active.retain(|f| f.1 > t.start);
+            active.iter().filter(|f| f.0 < t.end).fold(0u16, |acc, f| acc | f.2)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashing_is_stable_and_in_range() {
+        // The model file depends on these exact values.
+        assert_eq!(hash(&["w", "sorry"], 1 << 16), hash(&["w", "sorry"], 1 << 16));
+        assert_ne!(hash(&["w", "sorry"], 1 << 20), hash(&["ws", "orry"], 1 << 20));
+        for p in ["", "a", "émoji 👋"] {
+            assert!(hash(&[p], 1 << 10) < 1 << 10);
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Words with byte spans, their crude lemmas, and the context a tagger needs: sentence,
+//! position, question, negation scope.
+
+use evenkeel_core::document::Document;
+
+/// One word or mark of the reply.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub start: usize,
+    pub end: usize,
+    /// Lower-cased, typographic apostrophes made plain.
+    pub lower: String,
+    pub lemma: String,
+    /// Index of the sentence it is in.
+    pub sentence: usize,
+    /// Position within its sentence (0 = first).
+    pub position: usize,
+    /// The sentence ends in `?`.
+    pub in_question: bool,
+    /// Within three words after a negator, in the same clause.
+    pub negated: bool,
+}
+
+const NEGATORS: &[&str] = &["not", "no", "never", "cannot", "can't", "won't", "don't", "didn't", "isn't", "wasn't", "aren't", "doesn't", "couldn't", "shouldn't", "wouldn't", "nothing", "hardly"];
+
+/// A crude, fast lemma: enough to join "apologize", "apologizes", "apologized".
+pub fn lemma(word: &str) -> String {
+    let w = word;
+    let n = w.len();
+    for (suffix, keep) in [("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")] {
+        if n > suffix.len() + 3 && w.ends_with(suffix) && !w.ends_with("ss") {
+            return format!("{}{}", &w[..n - suffix.len()], keep);
+        }
+    }
+    w.to_string()
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// Split `text` into tokens: runs of letters and digits (keeping inner apostrophes, so "can't"
+/// is one token) and single marks `? ! , .`; everything else separates.
+pub fn tokenize(text: &str) -> Vec<Token> {
+    let doc = Document::parse(text);
+    let mut out: Vec<Token> = Vec::new();
+    let bytes: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        let (start, c) = bytes[i];
+        // Handles (@1234), hashtags' marks and links are addresses, not words: skip them whole.
+        let at_word_start = i == 0 || bytes[i - 1].1.is_whitespace();
+        if at_word_start && (c == '@' || text[start..].starts_with("http://") || text[start..].starts_with("https://")) {
+            while i < bytes.len() && !bytes[i].1.is_whitespace() {
+                i += 1;
+            }
+            continue;
+        }
+        if is_word_char(c) {
+            let mut j = i + 1;
+            while j < bytes.len() {
+                let d = bytes[j].1;
+                let apostrophe = (d == '\'' || d == '’') && j + 1 < bytes.len() && is_word_char(bytes[j + 1].1);
+                if is_word_char(d) || apostrophe {
+                    j += 1;
+                } else {
+                    break;
+                }
+            }
+            let end = if j < bytes.len() { bytes[j].0 } else { text.len() };
+            push(&mut out, text, start, end);
+            i = j;
+        } else {
+            if matches!(c, '?' | '!' | ',' | '.' | ';' | ':' | '—') {
+                push(&mut out, text, start, start + c.len_utf8());
+            }
+            i += 1;
+        }
+    }
+    // Sentence, position and question from the document's sentences.
+    let mut s_idx = 0;
+    let mut pos = 0;
+    let mut neg_left = 0;
+    for t in out.iter_mut() {
+        while s_idx + 1 < doc.sentences.len() && doc.sentences[s_idx + 1].span.start <= t.start {
+            s_idx += 1;
+            pos = 0;
+            neg_left = 0;
+        }
+        t.sentence = s_idx;
+        t.position = pos;
+        t.in_question = doc.sentences.get(s_idx).is_some_and(|s| s.is_question);
+        pos += 1;
+        if matches!(t.lower.as_str(), "," | "." | ";" | ":" | "!" | "?" | "—" | "but") {
+            neg_left = 0;
+        } else if neg_left > 0 {
+            t.negated = true;
+            neg_left -= 1;
+        }
+        if NEGATORS.contains(&t.lower.as_str()) || t.lower.ends_with("n't") {
+            neg_left = 3;
+        }
+    }
+    out
+}
+
+fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
+    let lower = text[start..end].to_lowercase().replace('’', "'");
+    let lemma = lemma(&lower);
+    out.push(Token { start, end, lower, lemma, sentence: 0, position: 0, in_question: false, negated: false });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_marks_spans_and_scope() {
+        let t = "I can’t promise it. Did you apologize?";
+        let toks = tokenize(t);
+        let words: Vec<&str> = toks.iter().map(|k| &t[k.start..k.end]).collect();
+        assert_eq!(words, ["I", "can’t", "promise", "it", ".", "Did", "you", "apologize", "?"]);
+        assert_eq!(toks[1].lower, "can't");
+        assert!(toks[2].negated && toks[3].negated);
+        assert!(!toks[5].negated, "scope ends at the full stop");
+        assert_eq!(toks[5].sentence, 1);
+        assert_eq!(toks[5].position, 0);
+        assert!(toks[7].in_question && !toks[2].in_question);
+    }
+
+    #[test]
+    fn handles_and_links_are_not_words() {
+        let t = "@116282 see https://t.co/x1 now ^AW";
+        let words: Vec<&str> = tokenize(t).iter().map(|k| &t[k.start..k.end]).collect();
+        assert_eq!(words, ["see", "now", "AW"]);
+    }
+
+    #[test]
+    fn lemmas_join_inflections() {
+        assert_eq!(lemma("worries"), "worry");
+        assert_eq!(lemma("waiting"), "wait");
+        assert_eq!(lemma("delayed"), "delay");
+        assert_eq!(lemma("class"), "class");
+    }
+}

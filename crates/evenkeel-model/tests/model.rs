@@ -1,0 +1,108 @@
+//! The model end to end: training is deterministic, files round-trip, the embedded model is
+//! the one trained on the corpus in this tree, and learned findings keep the span contract.
+
+use evenkeel_core::eval::LabelledItem;
+use evenkeel_core::Analyzer;
+use evenkeel_model::linear::TrainOptions;
+use evenkeel_model::train::{corpus_hash, train};
+use evenkeel_model::{embedded, Engine, EngineKind, Model};
+use std::path::PathBuf;
+
+fn corpus_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/corpus")
+}
+
+/// The corpus files as `evenkeel train` reads them: every `.jsonl`, in name order.
+fn corpus_files() -> Vec<(String, Vec<u8>)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+        .expect("data/corpus exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| (p.file_name().unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap()))
+        .collect()
+}
+
+fn items(files: &[(String, Vec<u8>)], limit: usize) -> Vec<LabelledItem> {
+    files
+        .iter()
+        .flat_map(|(_, b)| std::str::from_utf8(b).unwrap().lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect::<Vec<LabelledItem>>())
+        .take(limit)
+        .collect()
+}
+
+#[test]
+fn training_twice_gives_identical_bytes_and_files_round_trip() {
+    let files = corpus_files();
+    let sample = items(&files, 160);
+    let analyzer = Analyzer::builtin();
+    let opts = TrainOptions { epochs: 3, ..TrainOptions::default() };
+    let a = train(&sample, &analyzer, "test", &opts).to_bytes();
+    let b = train(&sample, &analyzer, "test", &opts).to_bytes();
+    assert!(a == b, "two trainings on the same data and seed differ");
+    let other = train(&sample, &analyzer, "test", &TrainOptions { seed: 99, ..opts }).to_bytes();
+    assert!(a != other, "the seed must matter");
+    let m = Model::from_bytes(&a).unwrap();
+    assert_eq!(m.to_bytes(), a, "load then save is the identity");
+    assert_eq!(m.items, 160);
+}
+
+#[test]
+fn corrupt_or_foreign_model_files_are_errors() {
+    assert!(Model::from_bytes(b"").is_err());
+    assert!(Model::from_bytes(b"PK\x03\x04 a zip file").is_err());
+    let bytes = embedded::DEFAULT_MODEL_BYTES.expect("this build embeds models/default.ekm");
+    assert!(Model::from_bytes(&bytes[..bytes.len() / 2]).is_err(), "a truncated file");
+    let mut v = bytes.to_vec();
+    v[4] = 99;
+    assert!(Model::from_bytes(&v).unwrap_err().contains("format"));
+}
+
+#[test]
+fn the_embedded_model_was_trained_on_this_corpus_and_is_small() {
+    let bytes = embedded::DEFAULT_MODEL_BYTES.expect("this build embeds models/default.ekm");
+    assert!(bytes.len() <= 10 << 20, "model is {} bytes", bytes.len());
+    let model = embedded::default_model().expect("the embedded model loads");
+    assert_eq!(
+        model.corpus_sha256,
+        corpus_hash(&corpus_files()),
+        "models/default.ekm is stale: run `evenkeel train --corpus data/corpus --out models/default.ekm`"
+    );
+    let n: usize = corpus_files().iter().map(|(_, b)| std::str::from_utf8(b).unwrap().lines().filter(|l| !l.trim().is_empty()).count()).sum();
+    assert_eq!(model.items as usize, n);
+}
+
+#[test]
+fn hybrid_findings_keep_the_span_contract() {
+    let engine = Engine::new(Analyzer::builtin(), embedded::default_model(), EngineKind::Hybrid).unwrap();
+    let replies = [
+        "ugh that drives me up the wall too, honestly the night shift clearly never read your file",
+        "Zoë, I get why you're upset 😞 — what happened when you tried the new card?",
+        "as per my last email the fee stands",
+        "",
+        "🙂🙂🙂",
+    ];
+    for r in replies {
+        let a = engine.analyze(r, Some("I am furious!!"));
+        assert_eq!(a.engine, "hybrid");
+        assert!(a.stance_probabilities.is_some());
+        assert!(a.customer_emotion.is_some());
+        for f in &a.findings {
+            assert_eq!(&r[f.start..f.end], f.text);
+            assert_eq!(f.utf16_start, r[..f.start].encode_utf16().count());
+            if f.rule.starts_with("model.") {
+                let c = f.confidence.expect("model findings carry a confidence");
+                assert!((0.0..=1.0).contains(&c));
+            }
+        }
+        let cues = a.cues();
+        assert_eq!(a.stance, evenkeel_core::stance::decide(&cues));
+    }
+    // The rules engine is the analyzer, unchanged.
+    let rules = Engine::new(Analyzer::builtin(), None, EngineKind::Rules).unwrap();
+    let r = "This is not acceptable.";
+    assert_eq!(rules.analyze(r, None), Analyzer::builtin().analyze(r, None));
+}
