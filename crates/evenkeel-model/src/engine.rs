@@ -2,19 +2,22 @@
 //!
 //! How rules and model combine (`hybrid`, the default):
 //! 1. The rules run first; every rule finding stands. They are precise and explain themselves.
-//! 2. For each cue the rules did not find, the model's reply-level detector gives a
-//!    probability. When it reaches [`ADD_THRESHOLD`], the token tagger marks where the cue is
-//!    and a finding is added on those words (rule `model.<cue>`, its `confidence` shown).
-//!    No span, no finding: the model never adds a cue it cannot point at.
+//! 2. For each cue the rules did not find (other than `offers_action` and `apologizes`, which
+//!    never change a stance), the model's reply-level detector gives a probability. When it
+//!    reaches [`ADD_THRESHOLD`] and the stance classifier gives [`STANCE_AGREEMENT`] to the
+//!    stance the cue pulls towards, the token tagger marks where the cue is and a finding is
+//!    added on those words (rule `model.<cue>`, its `confidence` shown). No span of three
+//!    words or more, no finding: the model never adds a cue it cannot point at.
 //! 3. The stance follows from the combined cues by the TAXONOMY.md rule, as always; the stance
 //!    classifier's probabilities are reported beside it (`stance_probabilities`) as a second
 //!    opinion, and a note says when it disagrees.
-//! 4. The customer's emotion comes from the model's classifier.
+//! 4. The customer's emotion comes from the model's classifier when it is fairly sure
+//!    ([`EMOTION_CONFIDENCE`]), else from the rule packs' phrase signals.
 //!
 //! `model` alone uses the same steps without rule findings (rule activations remain
 //! features); `rules` is the rule engine unchanged.
 
-use crate::model::{Model, TaggedSpan};
+use crate::model::{Model, Prediction, TaggedSpan};
 use crate::tokens::tokenize;
 use evenkeel_core::document::utf16_len;
 use evenkeel_core::{stance, Analysis, Analyzer, Cue, Finding, Side, Stance};
@@ -26,6 +29,10 @@ pub const ADD_THRESHOLD: f32 = 0.9;
 /// The stance classifier's probability for the stance a cue pulls towards, needed before the
 /// model may add that cue.
 pub const STANCE_AGREEMENT: f32 = 0.8;
+/// With `--engine model`, the reply-level probability from which a cue is reported.
+pub const MODEL_THRESHOLD: f32 = 0.5;
+/// The emotion classifier's probability from which its answer replaces the phrase signals'.
+pub const EMOTION_CONFIDENCE: f32 = 0.6;
 /// Token probability from which a token belongs to a tagged span.
 pub const TAG_THRESHOLD: f32 = 0.5;
 
@@ -107,39 +114,30 @@ impl Engine {
         let mut findings: Vec<Finding> = if self.kind == EngineKind::Hybrid { rules.findings.clone() } else { Vec::new() };
         let have: Vec<Cue> = findings.iter().map(|f| f.cue).collect();
         let mut added: Vec<(TaggedSpan, f32)> = Vec::new();
+        let hybrid = self.kind == EngineKind::Hybrid;
         for cue in Cue::ALL {
             let p = pred.cues[cue as usize];
-            if have.contains(&cue) || p < self.add_threshold {
+            let threshold = if hybrid { self.add_threshold } else { MODEL_THRESHOLD };
+            if have.contains(&cue) || p < threshold {
                 continue;
             }
-            // The stance classifier must agree that the reply leans the way this cue pulls:
-            // two independent readings, or no finding.
-            // Offering an action or apologising never changes a stance; the rules' findings
-            // of them are enough, and the model's add noise.
-            if matches!(cue, Cue::OffersAction | Cue::Apologizes) {
-                continue;
-            }
-            let pulls = match cue.side() {
-                Side::Sympathy => Stance::Sympathetic,
-                Side::Dismissive => Stance::Dismissive,
-                Side::Empathy if matches!(cue, Cue::OffersAction | Cue::Apologizes) => Stance::Neutral,
-                Side::Empathy => Stance::Empathetic,
-            };
-            let agree = if pulls == Stance::Neutral {
-                1.0
-            } else {
-                pred.stance[crate::model::stance_index(pulls)]
-            };
-            if agree < STANCE_AGREEMENT {
+            if hybrid && !self.hybrid_may_add(cue, &pred) {
                 continue;
             }
             let spans = model.tag(&tokens, &rules, cue, TAG_THRESHOLD);
-            // One or two words are too little evidence for a cue; spans are clauses.
+            // In hybrid, one or two words are too little evidence for a cue the rules did not
+            // see: spans are clauses.
+            let min_words = if hybrid { 3 } else { 1 };
             let words_in = |s: &TaggedSpan| {
                 let first = tokens.partition_point(|t| t.start < s.start);
-                tokens[first..].iter().take_while(|t| t.end <= s.end).filter(|t| t.lower.chars().next().is_some_and(char::is_alphanumeric)).take(3).count()
+                tokens[first..]
+                    .iter()
+                    .take_while(|t| t.end <= s.end)
+                    .filter(|t| t.lower.chars().next().is_some_and(char::is_alphanumeric))
+                    .take(min_words)
+                    .count()
             };
-            added.extend(spans.into_iter().filter(|s| words_in(s) >= 3).map(|s| (s, p)));
+            added.extend(spans.into_iter().filter(|s| words_in(s) >= min_words).map(|s| (s, p)));
         }
         findings.extend(self.model_findings(reply, added));
         findings.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
@@ -147,8 +145,9 @@ impl Engine {
         cues.sort();
         cues.dedup();
         let decided = stance::decide(&cues);
+        // The classifier's emotion where it is fairly sure, else the phrase signals'.
         let customer_emotion = match (customer, pred.emotion) {
-            (Some(_), Some((e, _))) => Some(e),
+            (Some(_), Some((e, p))) if p >= EMOTION_CONFIDENCE || rules.customer_emotion.is_none() => Some(e),
             _ => rules.customer_emotion,
         };
         let mut notes = evenkeel_core::analyzer::notes(decided, &cues, customer_emotion);
@@ -167,6 +166,20 @@ impl Engine {
             engine: self.kind.name(),
             stance_probabilities: Some(probs),
         }
+    }
+
+    /// The hybrid engine's extra conditions for a cue the rules missed. Offering an action or
+    /// apologising never changes a stance, and the rules find them well: the model does not
+    /// add them. Any other cue needs the stance classifier to agree that the reply leans the
+    /// way the cue pulls: two independent readings, or no finding.
+    fn hybrid_may_add(&self, cue: Cue, pred: &Prediction) -> bool {
+        let pulls = match cue.side() {
+            _ if matches!(cue, Cue::OffersAction | Cue::Apologizes) => return false,
+            Side::Sympathy => Stance::Sympathetic,
+            Side::Dismissive => Stance::Dismissive,
+            Side::Empathy => Stance::Empathetic,
+        };
+        pred.stance[crate::model::stance_index(pulls)] >= STANCE_AGREEMENT
     }
 
     /// Findings for the spans the model added, positions computed in one pass over the text.
