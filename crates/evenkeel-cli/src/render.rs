@@ -102,7 +102,11 @@ pub fn analysis(out: &mut impl Write, reply: &str, a: &Analysis, color: bool) ->
                 writeln!(out, "  {} \"{}\"", p.wrap("1", "remove:"), f.text)?;
             }
         }
-        writeln!(out, "  {}", p.dim(&format!("rule: {}", f.rule)))?;
+        let origin = match f.confidence {
+            Some(c) => format!("rule: {} (learned model, confidence {c:.2})", f.rule),
+            None => format!("rule: {}", f.rule),
+        };
+        writeln!(out, "  {}", p.dim(&origin))?;
     }
     if !a.notes.is_empty() {
         writeln!(out)?;
