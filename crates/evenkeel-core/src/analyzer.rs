@@ -7,7 +7,7 @@
 use crate::config::Config;
 use crate::cue::{Cue, Emotion, Severity, Stance};
 use crate::detect::{detect_pattern, resolve, Candidate};
-use crate::document::{Document, Span};
+use crate::document::{Document, Positions, Span};
 use crate::emotion;
 use crate::finding::{Analysis, Finding, Fix, SCHEMA_VERSION};
 use crate::pack::{EmotionSignal, Pack, PackError, Rule, Shared};
@@ -146,13 +146,7 @@ impl AnalyzerBuilder {
         // A pattern the ASCII engine cannot take is let through by an empty prefilter entry.
         let prefilter: Vec<String> = sources
             .iter()
-            .map(|s| {
-                if crate::pattern::ascii_engine_ok(s) {
-                    crate::pattern::for_ascii_engine(s)
-                } else {
-                    String::new()
-                }
-            })
+            .map(|s| crate::pattern::ascii_engine_source(s).unwrap_or_default())
             .collect();
         let set = RegexSetBuilder::new(&prefilter)
             .case_insensitive(true)
@@ -203,12 +197,6 @@ impl Analyzer {
         &self.packs
     }
 
-    /// How many patterns the prefilter lets through for `text` (for profiling).
-    #[doc(hidden)]
-    pub fn prefilter_count(&self, text: &str) -> usize {
-        self.set.matches(text).iter().count()
-    }
-
     fn candidates(&self, doc: &Document) -> Vec<Candidate> {
         let mut cands = Vec::new();
         if doc.text.is_empty() {
@@ -244,7 +232,7 @@ impl Analyzer {
             let allowed = self.allowed_spans(reply);
             cands.retain(|c| !allowed.iter().any(|a| a.overlaps(&c.span)));
         }
-        let positions = Positions::new(reply, &cands);
+        let positions = Positions::new(reply, cands.iter().flat_map(|c| [c.span.start, c.span.end]));
         let findings: Vec<Finding> = cands
             .iter()
             .map(|c| self.finding(reply, c, &positions))
@@ -344,46 +332,6 @@ pub fn notes(stance: Stance, cues: &[Cue], emotion: Option<Emotion>) -> Vec<Stri
     out
 }
 
-/// UTF-16 offsets and line/column for every offset a set of candidates needs, computed in one
-/// pass over the text (a 5 MB reply with thousands of findings stays linear).
-struct Positions {
-    /// (byte offset, utf16 offset, line, column), sorted by byte offset.
-    table: Vec<(usize, usize, usize, usize)>,
-}
-
-impl Positions {
-    fn new(text: &str, cands: &[Candidate]) -> Positions {
-        let mut wanted: Vec<usize> = cands.iter().flat_map(|c| [c.span.start, c.span.end]).collect();
-        wanted.sort_unstable();
-        wanted.dedup();
-        let mut table = Vec::with_capacity(wanted.len());
-        let (mut u16, mut line, mut col) = (0usize, 1usize, 1usize);
-        let mut last = 0usize;
-        for &w in &wanted {
-            for ch in text[last..w].chars() {
-                u16 += ch.len_utf16();
-                if ch == '\n' {
-                    line += 1;
-                    col = 1;
-                } else {
-                    col += 1;
-                }
-            }
-            last = w;
-            table.push((w, u16, line, col));
-        }
-        Positions { table }
-    }
-
-    fn get(&self, byte: usize) -> (usize, usize, usize) {
-        let i = self
-            .table
-            .binary_search_by_key(&byte, |t| t.0)
-            .expect("every needed offset is in the table");
-        let t = self.table[i];
-        (t.1, t.2, t.3)
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -110,6 +110,50 @@ impl<'t> Document<'t> {
     }
 }
 
+/// UTF-16 offsets and line/column for a set of byte offsets, computed in one pass over the
+/// text (a 5 MB reply with thousands of findings stays linear). Every front end's positions
+/// come from here.
+pub struct Positions {
+    /// (byte offset, utf16 offset, line, column), sorted by byte offset.
+    table: Vec<(usize, usize, usize, usize)>,
+}
+
+impl Positions {
+    /// Positions of every offset in `wanted` (char boundaries of `text`, in any order).
+    pub fn new(text: &str, wanted: impl IntoIterator<Item = usize>) -> Positions {
+        let mut wanted: Vec<usize> = wanted.into_iter().collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut table = Vec::with_capacity(wanted.len());
+        let (mut u16, mut line, mut col) = (0usize, 1usize, 1usize);
+        let mut last = 0usize;
+        for &w in &wanted {
+            for ch in text[last..w].chars() {
+                u16 += ch.len_utf16();
+                if ch == '\n' {
+                    line += 1;
+                    col = 1;
+                } else {
+                    col += 1;
+                }
+            }
+            last = w;
+            table.push((w, u16, line, col));
+        }
+        Positions { table }
+    }
+
+    /// (UTF-16 offset, line, column) of `byte`, which must have been asked for in [`Positions::new`].
+    pub fn get(&self, byte: usize) -> (usize, usize, usize) {
+        let i = self
+            .table
+            .binary_search_by_key(&byte, |t| t.0)
+            .expect("every needed offset is in the table");
+        let t = self.table[i];
+        (t.1, t.2, t.3)
+    }
+}
+
 /// Number of UTF-16 code units in `s`: what a browser's string offsets count.
 pub fn utf16_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()

@@ -99,15 +99,17 @@ pub fn build_regex(src: &str) -> Result<regex::Regex, regex::Error> {
     })
 }
 
-/// Does `src` compile for the ASCII engine? (Otherwise the prefilter lets it through always.)
-/// Parsing is enough to know, and far cheaper than compiling.
-pub fn ascii_engine_ok(src: &str) -> bool {
+/// `src` rewritten for the ASCII engine, if that engine can take it (otherwise the prefilter
+/// lets the pattern through always). Parsing is enough to know, and far cheaper than compiling.
+pub fn ascii_engine_source(src: &str) -> Option<String> {
+    let ascii = for_ascii_engine(src);
     regex_syntax::ParserBuilder::new()
         .case_insensitive(true)
         .unicode(false)
         .build()
-        .parse(&for_ascii_engine(src))
+        .parse(&ascii)
         .is_ok()
+        .then_some(ascii)
 }
 
 /// A rule regex that is checked when its pack loads but compiled the first time a reply needs

@@ -17,9 +17,10 @@
 //! `model` alone uses the same steps without rule findings (rule activations remain
 //! features); `rules` is the rule engine unchanged.
 
+use crate::features::rule_cover;
 use crate::model::{Model, Prediction, TaggedSpan};
 use crate::tokens::tokenize;
-use evenkeel_core::document::utf16_len;
+use evenkeel_core::document::Positions;
 use evenkeel_core::{stance, Analysis, Analyzer, Cue, Finding, Side, Stance};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -114,6 +115,7 @@ impl Engine {
         let mut findings: Vec<Finding> = if self.kind == EngineKind::Hybrid { rules.findings.clone() } else { Vec::new() };
         let have: Vec<Cue> = findings.iter().map(|f| f.cue).collect();
         let mut added: Vec<(TaggedSpan, f32)> = Vec::new();
+        let mut cover: Option<Vec<u16>> = None;
         let hybrid = self.kind == EngineKind::Hybrid;
         for cue in Cue::ALL {
             let p = pred.cues[cue as usize];
@@ -124,7 +126,8 @@ impl Engine {
             if hybrid && !self.hybrid_may_add(cue, &pred) {
                 continue;
             }
-            let spans = model.tag(&tokens, &rules, cue, TAG_THRESHOLD);
+            let cover = cover.get_or_insert_with(|| rule_cover(&tokens, &rules));
+            let spans = model.tag(&tokens, cover, cue, TAG_THRESHOLD);
             // In hybrid, one or two words are too little evidence for a cue the rules did not
             // see: spans are clauses.
             let min_words = if hybrid { 3 } else { 1 };
@@ -182,64 +185,35 @@ impl Engine {
         pred.stance[crate::model::stance_index(pulls)] >= STANCE_AGREEMENT
     }
 
-    /// Findings for the spans the model added, positions computed in one pass over the text.
-    fn model_findings(&self, reply: &str, mut added: Vec<(TaggedSpan, f32)>) -> Vec<Finding> {
-        added.sort_by_key(|(s, _)| (s.start, s.end));
-        let mut pos = Cursor::default();
-        let mut out = Vec::with_capacity(added.len());
-        for (s, p) in added {
-            let (utf16_start, line, column) = pos.advance(reply, s.start);
-            let utf16_end = utf16_start + utf16_len(&reply[s.start..s.end]);
-            let t = &self.texts[s.cue as usize];
-            out.push(Finding {
-                cue: s.cue,
-                side: s.cue.side(),
-                severity: s.cue.default_severity(),
-                start: s.start,
-                end: s.end,
-                utf16_start,
-                utf16_end,
-                line,
-                column,
-                text: reply[s.start..s.end].to_string(),
-                rule: t.rule.clone(),
-                message: t.message.clone(),
-                suggestion: t.suggestion.clone(),
-                fix: None,
-                confidence: Some(round((p + s.probability) / 2.0)),
-            });
-        }
-        out
+    /// Findings for the spans the model added.
+    fn model_findings(&self, reply: &str, added: Vec<(TaggedSpan, f32)>) -> Vec<Finding> {
+        let pos = Positions::new(reply, added.iter().flat_map(|(s, _)| [s.start, s.end]));
+        added
+            .into_iter()
+            .map(|(s, p)| {
+                let (utf16_start, line, column) = pos.get(s.start);
+                let (utf16_end, _, _) = pos.get(s.end);
+                let t = &self.texts[s.cue as usize];
+                Finding {
+                    cue: s.cue,
+                    side: s.cue.side(),
+                    severity: s.cue.default_severity(),
+                    start: s.start,
+                    end: s.end,
+                    utf16_start,
+                    utf16_end,
+                    line,
+                    column,
+                    text: reply[s.start..s.end].to_string(),
+                    rule: t.rule.clone(),
+                    message: t.message.clone(),
+                    suggestion: t.suggestion.clone(),
+                    fix: None,
+                    confidence: Some(round((p + s.probability) / 2.0)),
+                }
+            })
+            .collect()
     }
-}
-
-/// UTF-16 offset, line and column, moved forward through the text (never back).
-#[derive(Default)]
-struct Cursor {
-    byte: usize,
-    utf16: usize,
-    line: usize,
-    column: usize,
-}
-
-impl Cursor {
-    fn advance(&mut self, text: &str, to: usize) -> (usize, usize, usize) {
-        if self.line == 0 {
-            (self.line, self.column) = (1, 1);
-        }
-        for ch in text[self.byte..to].chars() {
-            self.utf16 += ch.len_utf16();
-            if ch == '\n' {
-                self.line += 1;
-                self.column = 1;
-            } else {
-                self.column += 1;
-            }
-        }
-        self.byte = to;
-        (self.utf16, self.line, self.column)
-    }
-
 }
 
 fn round(x: f32) -> f64 {

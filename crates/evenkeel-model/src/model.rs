@@ -2,7 +2,7 @@
 //! version, the SHA-256 of the corpus it was trained on, then each linear model as 16-bit
 //! weights with one scale. Nothing in it depends on the machine or the time it was made.
 
-use crate::features::{customer_features, reply_features, rule_cover, token_features};
+use crate::features::{customer_features, reply_features, token_features};
 use crate::linear::{dequantize, quantize, Binary, Softmax};
 use crate::tokens::{tokenize, Token};
 use evenkeel_core::{Analysis, Cue, Emotion, Stance};
@@ -69,12 +69,12 @@ impl Model {
     }
 
     /// Token spans of `cue`: runs of tokens whose probability reaches `threshold`, joined
-    /// across one-token gaps, kept within a sentence.
-    pub fn tag(&self, tokens: &[Token], rules: &Analysis, cue: Cue, threshold: f32) -> Vec<TaggedSpan> {
-        let cover = rule_cover(tokens, rules);
+    /// across one-token gaps, kept within a sentence. `cover` is
+    /// [`rule_cover`](crate::features::rule_cover) of the tokens, computed once per reply.
+    pub fn tag(&self, tokens: &[Token], cover: &[u16], cue: Cue, threshold: f32) -> Vec<TaggedSpan> {
         let m = &self.tagger[cue as usize];
         let probs: Vec<f32> = (0..tokens.len())
-            .map(|i| m.probability(&token_features(tokens, i, &cover, TOKEN_BUCKETS)))
+            .map(|i| m.probability(&token_features(tokens, i, cover, TOKEN_BUCKETS)))
             .collect();
         let mut out = Vec::new();
         let mut i = 0;
