@@ -7,6 +7,10 @@
 
 pub mod demo;
 pub mod email;
+pub mod group;
+pub mod mapping;
+pub mod readers;
+pub mod time;
 pub mod turn;
 
 pub use turn::{Malformed, Record, Role, Source, Turn};
