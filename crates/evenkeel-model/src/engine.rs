@@ -171,6 +171,19 @@ impl Engine {
         }
     }
 
+    /// The customer's emotion in one message, decided as [`Engine::analyze`] decides it: the
+    /// model's classifier where it is fairly sure, else the rule packs' phrase signals.
+    pub fn customer_emotion(&self, customer: &str) -> evenkeel_core::Emotion {
+        let rules = self.analyzer.customer_emotion(customer);
+        match (&self.model, self.kind) {
+            (Some(m), EngineKind::Model | EngineKind::Hybrid) => {
+                let (e, p) = m.emotion(customer);
+                if p >= EMOTION_CONFIDENCE { e } else { rules }
+            }
+            _ => rules,
+        }
+    }
+
     /// The hybrid engine's extra conditions for a cue the rules missed. Offering an action or
     /// apologising never changes a stance, and the rules find them well: the model does not
     /// add them. Any other cue needs the stance classifier to agree that the reply leans the

@@ -59,13 +59,16 @@ impl Model {
         for (i, m) in self.cue_present.iter().enumerate() {
             cues[i] = m.probability(&x);
         }
-        let emotion = customer.map(|c| {
-            let ct = tokenize(c);
-            let p = self.emotion.probabilities(&customer_features(&ct, c, CUSTOMER_BUCKETS));
-            let (i, v) = p.iter().enumerate().fold((0, 0f32), |b, (i, &v)| if v > b.1 { (i, v) } else { b });
-            (Emotion::ALL[i], v)
-        });
+        let emotion = customer.map(|c| self.emotion(c));
         Prediction { stance, cues, emotion }
+    }
+
+    /// The customer's most likely emotion and its probability.
+    pub fn emotion(&self, customer: &str) -> (Emotion, f32) {
+        let ct = tokenize(customer);
+        let p = self.emotion.probabilities(&customer_features(&ct, customer, CUSTOMER_BUCKETS));
+        let (i, v) = p.iter().enumerate().fold((0, 0f32), |b, (i, &v)| if v > b.1 { (i, v) } else { b });
+        (Emotion::ALL[i], v)
     }
 
     /// Token spans of `cue`: runs of tokens whose probability reaches `threshold`, joined

@@ -106,3 +106,24 @@ fn hybrid_findings_keep_the_span_contract() {
     let r = "This is not acceptable.";
     assert_eq!(rules.analyze(r, None), Analyzer::builtin().analyze(r, None));
 }
+
+/// The audit asks for each customer turn's emotion on its own; it must be the emotion
+/// `analyze` reports for the same message, whichever engine runs.
+#[test]
+fn customer_emotion_alone_matches_analyze() {
+    let Some(model) = embedded::default_model() else { return };
+    let messages = [
+        "This is the third time my card was declined and I am furious.",
+        "I'm really worried the payment went through twice, we need that money for rent",
+        "hi, can you tell me how to change my delivery address?",
+        "I don't understand what this charge on my bill is for",
+        "Honestly so disappointed, I expected better from you",
+    ];
+    for kind in [EngineKind::Rules, EngineKind::Hybrid, EngineKind::Model] {
+        let engine = Engine::new(Analyzer::builtin(), Some(model.clone()), kind).unwrap();
+        for m in messages {
+            let whole = engine.analyze("Thanks for writing in.", Some(m));
+            assert_eq!(whole.customer_emotion, Some(engine.customer_emotion(m)), "{kind:?}: {m}");
+        }
+    }
+}
