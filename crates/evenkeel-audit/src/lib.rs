@@ -5,11 +5,13 @@
 //! self-contained HTML report. Reading and writing files happens here, at the edge; what a
 //! turn means is decided in `evenkeel-core`.
 
+pub mod conversation;
 pub mod demo;
 pub mod email;
 pub mod group;
 pub mod mapping;
 pub mod readers;
+pub mod redact;
 pub mod time;
 pub mod turn;
 
