@@ -2,8 +2,8 @@
 //! turn's stance and findings (by the same engine as `evenkeel check`), and how the agent
 //! responded to what the customer felt.
 //!
-//! Responsiveness, per agent turn, looks at the customer turns since the agent's previous
-//! turn:
+//! Responsiveness, per agent turn, looks at the customer turns since the previous human agent
+//! turn (a bot's auto-reply in between does not count as an answer):
 //! - **acknowledged**: the customer expressed an emotion there, and the reply acknowledges or
 //!   validates it;
 //! - **explored before solving**: the reply asks about the concern before (or instead of)
@@ -142,17 +142,20 @@ pub fn analyze(engine: &Engine, id: &str, continued: bool, turns: &[Turn]) -> Co
                     _ => false,
                 };
                 let solves = cues.contains(&Cue::OffersAction);
+                // A bot's turn (an auto-reply, a triage question) does not answer the customer
+                // for the agent: what the customer said stays pending until a person replies.
+                let human = t.role == Role::Agent;
                 let responsiveness = Responsiveness {
-                    customer_emotions: std::mem::take(&mut pending_emotions),
+                    customer_emotions: if human { std::mem::take(&mut pending_emotions) } else { pending_emotions.clone() },
                     customer_emotional: emotional,
                     acknowledged: emotional.then(|| cues.contains(&Cue::AcknowledgesEmotion) || cues.contains(&Cue::Validates)),
                     explored_before_solving: (emotional && (solves || explores_here)).then_some(explores_here || explored_so_far),
                     next_customer_emotion: None,
                     emotion_rose: None,
                 };
-                explored_so_far |= cues.contains(&Cue::Explores);
-                pending_text.clear();
-                if t.role == Role::Agent {
+                if human {
+                    explored_so_far |= cues.contains(&Cue::Explores);
+                    pending_text.clear();
                     awaiting = Some((out.turns.len(), heat(felt)));
                 }
                 out.turns.push(TurnResult {

@@ -12,6 +12,7 @@ pub mod group;
 pub mod mapping;
 pub mod readers;
 pub mod redact;
+pub mod summary;
 pub mod time;
 pub mod turn;
 
