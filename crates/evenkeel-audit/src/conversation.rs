@@ -130,10 +130,11 @@ pub fn analyze(engine: &Engine, id: &str, continued: bool, turns: &[Turn]) -> Co
                     continue;
                 }
                 let customer = (!pending_text.is_empty()).then(|| pending_text.join("\n"));
-                let analysis = engine.analyze(&t.text, customer.as_deref());
-                let cues = analysis.cues();
+                // What the customer felt since the last reply: the most heated of their turns'
+                // emotions (each classified once, above).
                 let felt = strongest(&pending_emotions);
-                let felt = if felt == Emotion::None { analysis.customer_emotion.unwrap_or(Emotion::None) } else { felt };
+                let analysis = engine.analyze_with_emotion(&t.text, customer.as_ref().map(|_| felt));
+                let cues = analysis.cues();
                 let emotional = felt != Emotion::None;
                 let first = |cue: Cue| analysis.findings.iter().filter(|f| f.cue == cue).map(|f| f.start).min();
                 let explores_here = match (first(Cue::Explores), first(Cue::OffersAction)) {

@@ -33,14 +33,34 @@ use crate::turn::{Role, Source, Turn};
 /// What to generate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DemoOptions {
+    /// How many conversations (with `agent_turns`: how many the time range is planned for).
     pub conversations: usize,
     pub seed: u64,
+    /// Stop at the end of the first conversation that brings the agent turns to this number.
+    pub agent_turns: Option<u64>,
 }
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        DemoOptions { conversations: 200, seed: 7 }
+        DemoOptions { conversations: 200, seed: 7, agent_turns: None }
     }
+}
+
+impl DemoOptions {
+    /// Options for about `agent_turns` human agent turns (`evenkeel demo-data --turns N`): the
+    /// conversation count is estimated from a sample, and generation stops once the turns are
+    /// written (at a conversation's end, so a few more is possible, never fewer).
+    pub fn for_agent_turns(agent_turns: u64, seed: u64) -> DemoOptions {
+        const SAMPLE: u64 = 2_000;
+        let sampled: u64 = (0..SAMPLE).map(|i| agent_turns_of(&generate(seed, i, SAMPLE))).sum();
+        let per = (sampled as f64 / SAMPLE as f64).max(0.5);
+        let conversations = ((agent_turns as f64 / per).ceil() as usize).max(1);
+        DemoOptions { conversations, seed, agent_turns: Some(agent_turns) }
+    }
+}
+
+fn agent_turns_of(c: &Convo) -> u64 {
+    c.turns.iter().filter(|t| t.role == Role::Agent).count() as u64
 }
 
 /// What a writer wrote: judged turns only. Private notes and assignment events are not turns
@@ -514,8 +534,20 @@ impl Convo {
 }
 
 fn convos(opts: &DemoOptions) -> impl Iterator<Item = Convo> {
-    let (seed, n) = (opts.seed, opts.conversations as u64);
-    (0..n).map(move |i| generate(seed, i, n))
+    let (seed, n) = (opts.seed, opts.conversations.max(1) as u64);
+    let limit = opts.agent_turns;
+    // With a turn target the plan may fall a little short; generation then runs on past the
+    // planned range (a few days later in time) until the target is met.
+    let end = if limit.is_some() { u64::MAX } else { opts.conversations as u64 };
+    let mut made = 0u64;
+    (0..end).map(move |i| generate(seed, i, n)).take_while(move |c| match limit {
+        Some(l) if made >= l => false,
+        Some(_) => {
+            made += agent_turns_of(c);
+            true
+        }
+        None => true,
+    })
 }
 
 /// What `{slot}`s in the pools are filled with, fixed per conversation so that an order
@@ -1682,7 +1714,7 @@ mod tests {
     use std::collections::{HashMap, HashSet};
 
     fn opts(conversations: usize, seed: u64) -> DemoOptions {
-        DemoOptions { conversations, seed }
+        DemoOptions { conversations, seed, agent_turns: None }
     }
 
     fn bytes(f: fn(Vec<u8>, &DemoOptions) -> io::Result<(Vec<u8>, DemoCounts)>, o: &DemoOptions) -> (Vec<u8>, DemoCounts) {
@@ -1737,6 +1769,19 @@ mod tests {
             let c = bytes(w, &opts(60, 2));
             assert_eq!(a, b, "{name}: same options must give the same bytes");
             assert_ne!(a.0, c.0, "{name}: another seed must give other bytes");
+        }
+    }
+
+    #[test]
+    fn a_turn_target_is_met_at_a_conversation_end() {
+        for target in [1u64, 500, 2_345] {
+            let o = DemoOptions::for_agent_turns(target, 5);
+            let c = iterator_counts(&o);
+            // Never fewer; at most one conversation's worth more.
+            assert!(c.agent_turns >= target && c.agent_turns < target + 12, "{target}: {c:?}");
+            for (name, w) in WRITERS {
+                assert_eq!(bytes(w, &o).1, c, "{name}");
+            }
         }
     }
 
@@ -2076,7 +2121,7 @@ mod tests {
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/exports")
     }
 
-    const EXAMPLES: DemoOptions = DemoOptions { conversations: 20, seed: 7 };
+    const EXAMPLES: DemoOptions = DemoOptions { conversations: 20, seed: 7, agent_turns: None };
 
     /// The committed examples are exactly what the writers produce, so they cannot drift.
     /// After a deliberate change: `cargo test -p evenkeel-audit --lib -- --ignored demo::tests::regenerate_examples`.

@@ -12,6 +12,8 @@ pub mod group;
 pub mod mapping;
 pub mod readers;
 pub mod redact;
+pub mod report;
+pub mod run;
 pub mod summary;
 pub mod time;
 pub mod turn;

@@ -33,7 +33,8 @@ static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A phone number: an optional `+country`, then digits in groups split by spaces, dots,
-/// dashes or brackets, nine digits at least (fewer is a time, a price, a date or a PIN).
+/// dashes or brackets, nine digits at least (fewer is a time, a price, a date or a PIN), or
+/// seven after a `+country` prefix or an area code in brackets.
 static PHONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:\+\d{1,3}[ .-]?)?(?:\(\d{1,5}\)[ .-]?)?\d[\d .-]{6,}\d").expect("valid"));
 
 /// `#88231` or a bare run of seven digits or more: an identifier of some kind.
@@ -62,7 +63,9 @@ pub fn text(text: &str) -> String {
     });
     let s = PHONE.replace_all(&s, |c: &Captures| {
         let m = &c[0];
-        if m.chars().filter(char::is_ascii_digit).count() >= 9 {
+        // An international prefix or an area code in brackets says "phone" on its own.
+        let min = if m.starts_with('+') || m.starts_with('(') { 7 } else { 9 };
+        if m.chars().filter(char::is_ascii_digit).count() >= min {
             "[phone]".to_string()
         } else {
             m.to_string()
@@ -122,6 +125,7 @@ mod tests {
             ("Amex 3782-822463-10005 declined", "Amex [card] declined"),
             ("call me on 07700 900123 after six", "call me on [phone] after six"),
             ("or +1 (555) 010-4477 works", "or [phone] works"),
+            ("text +1 555-0178 now", "text [phone] now"),
             ("my order #88231 never came", "my order #[order] never came"),
             ("Order number: A-99120 is late", "Order number: [order] is late"),
             ("account no. 12-3456-78 was frozen", "account no. [account] was frozen"),

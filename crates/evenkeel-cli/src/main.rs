@@ -2,6 +2,7 @@
 //! standard input, finds `evenkeel.toml`, prints, and sets the exit code. Every finding is
 //! computed by the analyzer.
 
+mod audit;
 mod check;
 mod corpus;
 mod eval;
@@ -58,6 +59,10 @@ pub enum ColorChoice {
 enum Command {
     /// Check one reply (from --text, a file, or standard input), or many with --jsonl.
     Check(check::Args),
+    /// Audit whole helpdesk exports: every conversation scored, scorecards, trends and a report.
+    Audit(audit::Args),
+    /// Write a realistic synthetic helpdesk export (for trying the audit, tests and benchmarks).
+    DemoData(audit::DemoArgs),
     /// Score the analyzer against labelled JSON Lines data (TAXONOMY.md format).
     Eval(eval::Args),
     /// List, explain and test rules.
@@ -88,6 +93,8 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Check(args) => check::run(&setup, args, color),
+        Command::Audit(args) => audit::run(&setup, args),
+        Command::DemoData(args) => audit::demo_data(args),
         Command::Eval(args) => eval::run(&setup, args, color),
         Command::Rules(cmd) => rules::run(&setup, cmd, color),
         Command::Train(args) => train::run(&setup, args),

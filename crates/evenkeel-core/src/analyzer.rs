@@ -226,6 +226,12 @@ impl Analyzer {
 
     /// Analyse one reply, optionally with the customer message it answers.
     pub fn analyze(&self, reply: &str, customer: Option<&str>) -> Analysis {
+        self.analyze_with_emotion(reply, customer.map(|c| self.customer_emotion(c)))
+    }
+
+    /// Analyse one reply whose customer's emotion is already known (an audit reads each
+    /// customer turn once; `None`: no customer message).
+    pub fn analyze_with_emotion(&self, reply: &str, customer_emotion: Option<Emotion>) -> Analysis {
         let doc = Document::parse(reply);
         let mut cands = resolve(&self.rules, self.candidates(&doc));
         if !self.allow_phrases.is_empty() {
@@ -242,7 +248,6 @@ impl Analyzer {
         cues.dedup();
         let stance = stance::decide(&cues);
         let scores = stance::scores(&findings);
-        let customer_emotion = customer.map(|c| emotion::classify(&self.emotions, c));
         let notes = notes(stance, &cues, customer_emotion);
         Analysis {
             schema_version: SCHEMA_VERSION,

@@ -105,13 +105,19 @@ impl Engine {
     }
 
     pub fn analyze(&self, reply: &str, customer: Option<&str>) -> Analysis {
-        let rules = self.analyzer.analyze(reply, customer);
+        self.analyze_with_emotion(reply, customer.map(|c| self.customer_emotion(c)))
+    }
+
+    /// [`Engine::analyze`] for a reply whose customer's emotion is already known (from
+    /// [`Engine::customer_emotion`]; `None`: no customer message).
+    pub fn analyze_with_emotion(&self, reply: &str, customer_emotion: Option<evenkeel_core::Emotion>) -> Analysis {
+        let rules = self.analyzer.analyze_with_emotion(reply, customer_emotion);
         let model = match (&self.model, self.kind) {
             (Some(m), EngineKind::Model | EngineKind::Hybrid) => m,
             _ => return rules,
         };
         let tokens = tokenize(reply);
-        let pred = model.predict(&tokens, customer, &rules);
+        let pred = model.predict(&tokens, None, &rules);
         let mut findings: Vec<Finding> = if self.kind == EngineKind::Hybrid { rules.findings.clone() } else { Vec::new() };
         let have: Vec<Cue> = findings.iter().map(|f| f.cue).collect();
         let mut added: Vec<(TaggedSpan, f32)> = Vec::new();
@@ -148,11 +154,6 @@ impl Engine {
         cues.sort();
         cues.dedup();
         let decided = stance::decide(&cues);
-        // The classifier's emotion where it is fairly sure, else the phrase signals'.
-        let customer_emotion = match (customer, pred.emotion) {
-            (Some(_), Some((e, p))) if p >= EMOTION_CONFIDENCE || rules.customer_emotion.is_none() => Some(e),
-            _ => rules.customer_emotion,
-        };
         let mut notes = evenkeel_core::analyzer::notes(decided, &cues, customer_emotion);
         let probs: BTreeMap<Stance, f64> = Stance::ALL.iter().map(|&s| (s, round(pred.stance[crate::model::stance_index(s)]))).collect();
         let (best, pbest) = probs.iter().fold((decided, 0.0), |b, (&s, &p)| if p > b.1 { (s, p) } else { b });
