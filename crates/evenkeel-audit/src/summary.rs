@@ -328,16 +328,27 @@ fn keep(list: &mut Vec<Example>, e: Example) {
     if list.len() >= CANDIDATES && list.last().is_some_and(|l| l.weight >= e.weight) {
         return;
     }
+    // The same words again (a macro, a template): keep the heavier instance only.
+    if let Some(i) = list.iter().position(|x| x.reply == e.reply) {
+        if list[i].weight >= e.weight {
+            return;
+        }
+        list.remove(i);
+    }
     let at = list.partition_point(|x| x.weight >= e.weight);
     list.insert(at, e);
     list.truncate(CANDIDATES);
 }
 
-/// The shown examples: heaviest first, no more than [`EXAMPLES_PER_AGENT`] per agent.
+/// The shown examples: heaviest first, no more than [`EXAMPLES_PER_AGENT`] per agent, and
+/// no reply twice (templated replies recur; one instance teaches as much as two).
 fn choose(candidates: &[Example]) -> Vec<Example> {
     let mut per: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut out = Vec::new();
+    let mut out: Vec<Example> = Vec::new();
     for e in candidates {
+        if out.iter().any(|o| o.reply == e.reply) {
+            continue;
+        }
         let n = per.entry(&e.agent).or_default();
         if *n < EXAMPLES_PER_AGENT {
             *n += 1;
@@ -669,12 +680,13 @@ mod tests {
     fn examples_are_capped_per_agent_and_ties_keep_the_first() {
         let mut agg = Aggregate::default();
         for day in 1..=5 {
-            agg.add(&conversation("Ana", day, "I'm so angry about this too, our billing team is so irresponsible!"));
+            agg.add(&conversation("Ana", day, &format!("I'm so angry about this too, our billing team is so irresponsible! (#{day})")));
         }
-        agg.add(&conversation("Bo", 9, "I'm so angry about this too, our billing team is so irresponsible!"));
+        agg.add(&conversation("Bo", 9, "I'm so angry about this too, our billing team is so irresponsible! (#9)"));
+        agg.add(&conversation("Cy", 10, "I'm so angry about this too, our billing team is so irresponsible! (#9)"));
         let s = agg.summary(Meta::default());
         let who: Vec<(&str, &str)> = s.worst_examples.iter().map(|e| (e.agent.as_str(), e.conversation.as_str())).collect();
-        assert_eq!(who, [("Ana", "Ana-1"), ("Ana", "Ana-2"), ("Bo", "Bo-9")]);
+        assert_eq!(who, [("Ana", "Ana-1"), ("Ana", "Ana-2"), ("Bo", "Bo-9")], "Cy's reply is Bo's, word for word");
     }
 
     #[test]

@@ -82,7 +82,7 @@ pub fn run(setup: &setup::Options, args: Args) -> Result<ExitCode> {
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr_with_hz(8));
         bar.set_style(
-            ProgressStyle::with_template("{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} · {msg} · ETA {eta}")
+            ProgressStyle::with_template("{spinner} {elapsed_precise} [{bar:24}] {percent:>3}% of {total_bytes} · {msg} · ETA {eta}")
                 .expect("a valid template")
                 .progress_chars("=> "),
         );
@@ -97,13 +97,8 @@ pub fn run(setup: &setup::Options, args: Args) -> Result<ExitCode> {
             bar.set_position(p.bytes_read);
             let secs = started.elapsed().as_secs_f64().max(1e-3);
             let fresh = p.conversations.saturating_sub(p.resumed_from) as f64;
-            let resumed = if p.resumed_from > 0 { format!(" ({} from the earlier run)", thousands(p.resumed_from)) } else { String::new() };
-            bar.set_message(format!(
-                "{} conversations{resumed}, {} agent turns, {}/s",
-                thousands(p.conversations),
-                thousands(p.agent_turns),
-                thousands((fresh / secs) as u64)
-            ));
+            let resumed = if p.resumed_from > 0 { format!(" ({} earlier)", thousands(p.resumed_from)) } else { String::new() };
+            bar.set_message(format!("{} conversations{resumed} · {}/s", thousands(p.conversations), thousands((fresh / secs) as u64)));
         }
     };
     let outcome = run::run(&engine, &opts, &on_progress);
