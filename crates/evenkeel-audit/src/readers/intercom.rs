@@ -128,4 +128,23 @@ mod tests {
         assert!(matches!(&rows[2], Err(m) if m.line == 2 && m.field.as_deref() == Some("conversation_parts")));
         assert!(matches!(&rows[3], Err(m) if m.line == 3 && m.field.as_deref() == Some("id")));
     }
+
+    #[test]
+    fn nested_quotes_empty_bodies_and_a_truncated_last_line() {
+        let s = format!(
+            "{}\n{}\n{}",
+            r#"{"id":"9","source":{"body":"<p>Still no refund.</p>","author":{"type":"user"}},"conversation_parts":{"conversation_parts":[{"part_type":"comment","body":"<p>I hear you, that's a long wait. Which card did you pay with?</p><blockquote><p>On Mon, Jo wrote:</p><blockquote><p>you people are useless</p></blockquote></blockquote>","author":{"type":"admin","name":"Sam"}},{"part_type":"comment","body":"","author":{"type":"admin","name":"Sam"}}]}}"#,
+            r#"{"id":"10","source":{"body":"hello","author":{"type":"user"}},"conversation_parts":{"conversation_parts":[]}}"#,
+            r#"{"id":"11","source":{"body":"cut sh"#
+        );
+        let rows: Vec<Record> = IntercomReader::new(s.as_bytes(), "i.jsonl").collect();
+        let t: Vec<&Turn> = rows.iter().filter_map(|r| r.as_ref().ok()).collect();
+        assert_eq!(t[1].text, "I hear you, that's a long wait. Which card did you pay with?", "both quote levels cut");
+        assert_eq!(t[2].text, "", "an empty body is an empty turn, judged as nothing");
+        assert_eq!(t[3].conversation, "10");
+        let bad: Vec<&Malformed> = rows.iter().filter_map(|r| r.as_ref().err()).collect();
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].line, 3);
+        assert!(bad[0].reason.contains("cut short"), "{}", bad[0].reason);
+    }
 }

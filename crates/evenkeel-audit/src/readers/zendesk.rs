@@ -187,4 +187,16 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1].as_ref().unwrap().conversation, "2");
     }
+
+    #[test]
+    fn nested_quoted_mail_and_plain_text_quotes_are_cut() {
+        let t: Vec<Turn> = read(
+            r#"{"id":3,"requester_id":9,"comments":[{"author_id":9,"public":true,"body":"Why was I charged again?\n\n> On 2 Jan, Support wrote:\n> > Your refund is on its way."},{"author_id":5,"public":true,"html_body":"<div><p>I can see why a second charge is alarming. I've reversed it.</p><div class=\"gmail_quote\">On Tue, R. Doe wrote:<blockquote><p>Why was I charged again?</p><blockquote>Your refund is on its way.</blockquote></blockquote></div></div>"}],"users":[{"id":5,"name":"Maya","role":"agent"},{"id":9,"name":"R. Doe","role":"end-user"}]}"#,
+        )
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+        assert_eq!(t[0].text, "Why was I charged again?");
+        assert_eq!(t[1].text, "I can see why a second charge is alarming. I've reversed it.");
+    }
 }
