@@ -9,6 +9,7 @@ mod eval;
 mod input;
 mod render;
 mod rules;
+mod serve;
 mod setup;
 mod train;
 
@@ -63,6 +64,11 @@ enum Command {
     Audit(audit::Args),
     /// Write a realistic synthetic helpdesk export (for trying the audit, tests and benchmarks).
     DemoData(audit::DemoArgs),
+    /// Serve the API, the live-check page and the audits page.
+    Serve(serve::Args),
+    /// Create, list and revoke API tokens.
+    #[command(subcommand)]
+    Token(serve::TokenCommand),
     /// Score the analyzer against labelled JSON Lines data (TAXONOMY.md format).
     Eval(eval::Args),
     /// List, explain and test rules.
@@ -95,6 +101,8 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&setup, args, color),
         Command::Audit(args) => audit::run(&setup, args),
         Command::DemoData(args) => audit::demo_data(args),
+        Command::Serve(args) => serve::serve(&setup, args),
+        Command::Token(cmd) => serve::token(cmd),
         Command::Eval(args) => eval::run(&setup, args, color),
         Command::Rules(cmd) => rules::run(&setup, cmd, color),
         Command::Train(args) => train::run(&setup, args),

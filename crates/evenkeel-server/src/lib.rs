@@ -1,0 +1,162 @@
+//! `evenkeel serve`: the HTTP API, the live-check page agents type into, the audits page for
+//! team leads, storage and access control.
+//!
+//! The server is a front end like the CLI: every finding comes from the same `Engine`, every
+//! audit from `evenkeel-audit`. Here are the routes, who may call them, where results are kept,
+//! and the limits that keep one bad request from hurting the others.
+
+pub mod auth;
+pub mod error;
+pub mod metrics;
+pub mod routes;
+pub mod store;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use evenkeel_model::Engine;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use store::Store;
+use tower_http::timeout::TimeoutLayer;
+
+/// Largest JSON body `/v1/check` and friends accept.
+pub const JSON_LIMIT: usize = 1 << 20;
+/// Most replies in one `/v1/check/batch`.
+pub const BATCH_LIMIT: usize = 1000;
+
+/// Every route and method the server answers: the OpenAPI document must list exactly these
+/// (a test holds them together).
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/"),
+    ("GET", "/audits"),
+    ("GET", "/assets/{file}"),
+    ("GET", "/healthz"),
+    ("GET", "/metrics"),
+    ("GET", "/openapi.json"),
+    ("GET", "/v1/session"),
+    ("POST", "/v1/check"),
+    ("POST", "/v1/check/batch"),
+    ("POST", "/v1/audits"),
+    ("GET", "/v1/audits"),
+    ("GET", "/v1/audits/{id}"),
+    ("GET", "/v1/audits/{id}/report"),
+    ("GET", "/v1/tokens"),
+    ("POST", "/v1/tokens"),
+    ("DELETE", "/v1/tokens/{id}"),
+];
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub addr: SocketAddr,
+    /// `sqlite://PATH`, a file path, or `postgres://...`.
+    pub db: String,
+    /// Uploaded exports and audit outputs.
+    pub data_dir: PathBuf,
+    /// No tokens: a local, single-user mode.
+    pub open: bool,
+    /// Largest upload accepted by `POST /v1/audits`.
+    pub max_upload: u64,
+    /// Time limit for a request (uploads excepted: they take as long as the network does).
+    pub timeout: Duration,
+}
+
+impl Config {
+    pub fn new(db: &str, data_dir: PathBuf) -> Config {
+        Config {
+            addr: ([127, 0, 0, 1], 8080).into(),
+            db: db.to_string(),
+            data_dir,
+            open: false,
+            max_upload: 1 << 30,
+            timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+pub struct AppState {
+    pub engine: Arc<Engine>,
+    pub store: Store,
+    pub metrics: metrics::Metrics,
+    pub open: bool,
+    pub data_dir: PathBuf,
+    pub max_upload: u64,
+}
+
+/// Opens the store and builds the state the routes share.
+pub async fn state(engine: Engine, config: &Config) -> anyhow::Result<Arc<AppState>> {
+    let store = Store::open(&config.db).await?;
+    std::fs::create_dir_all(&config.data_dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", config.data_dir.display()))?;
+    Ok(Arc::new(AppState {
+        engine: Arc::new(engine),
+        store,
+        metrics: metrics::Metrics::new(),
+        open: config.open,
+        data_dir: config.data_dir.clone(),
+        max_upload: config.max_upload,
+    }))
+}
+
+/// The application: every route in [`ROUTES`], with limits, time-outs and metrics.
+pub fn router(state: Arc<AppState>, timeout: Duration) -> Router {
+    use routes::{audits, check, pages, system};
+    let limited = Router::new()
+        .route("/", get(pages::index))
+        .route("/audits", get(pages::audits))
+        .route("/assets/{file}", get(pages::asset))
+        .route("/healthz", get(system::healthz))
+        .route("/metrics", get(system::metrics))
+        .route("/openapi.json", get(system::openapi))
+        .route("/v1/session", get(system::session))
+        .route("/v1/check", post(check::one))
+        .route("/v1/check/batch", post(check::batch))
+        .route("/v1/audits", get(audits::list))
+        .route("/v1/audits/{id}", get(audits::one))
+        .route("/v1/audits/{id}/report", get(audits::report))
+        .route("/v1/tokens", get(system::list_tokens).post(system::create_token))
+        .route("/v1/tokens/{id}", axum::routing::delete(system::revoke_token))
+        .layer(DefaultBodyLimit::max(JSON_LIMIT))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout));
+    // Uploads stream to disk with their own size limit and no overall time-out.
+    let uploads = Router::new().route("/v1/audits", post(audits::upload)).layer(DefaultBodyLimit::disable());
+    limited
+        .merge(uploads)
+        .fallback(system::not_found)
+        .method_not_allowed_fallback(system::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .with_state(state)
+}
+
+/// Runs the server until Ctrl-C or SIGTERM.
+pub async fn serve(engine: Engine, config: Config) -> anyhow::Result<()> {
+    let state = state(engine, &config).await?;
+    let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", config.addr))?;
+    let addr = listener.local_addr()?;
+    if config.open {
+        eprintln!("evenkeel serve: WARNING: --open: no access control. Anyone who can reach {addr} may check replies, run audits and read them. Use it only on your own machine.");
+    }
+    eprintln!("evenkeel serve: listening on http://{addr} (database: {}, data: {})", state.store.url, config.data_dir.display());
+    let app = router(state, config.timeout);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,6 @@
+//! The handlers, one module per part of the API.
+
+pub mod audits;
+pub mod check;
+pub mod pages;
+pub mod system;
