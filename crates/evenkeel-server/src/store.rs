@@ -91,7 +91,15 @@ pub struct AuditProgress {
 pub struct Store {
     pool: AnyPool,
     pub url: String,
+    /// Tokens verified in the last [`TOKEN_CACHE_TTL`]: a check is microseconds of analysis,
+    /// and a database round trip per request would cost more than the analysis itself.
+    cache: std::sync::Arc<std::sync::Mutex<std::collections::HashMap<String, (TokenInfo, std::time::Instant)>>>,
 }
+
+/// How long a verified token is trusted without asking the database again. A token revoked
+/// through this instance stops at once; through another instance sharing the database, within
+/// this time.
+pub const TOKEN_CACHE_TTL: Duration = Duration::from_secs(5);
 
 /// Milliseconds since 1970.
 pub fn now_ms() -> i64 {
@@ -128,7 +136,7 @@ impl Store {
             sqlx::query("PRAGMA busy_timeout = 5000").execute(&pool).await?;
         }
         MIGRATOR.run(&pool).await.map_err(|source| StoreError::Migrate { url: redact_url(&url), source })?;
-        Ok(Store { pool, url: redact_url(&url) })
+        Ok(Store { pool, url: redact_url(&url), cache: Default::default() })
     }
 
     /// Whether the database answers (for `/healthz`).
@@ -155,8 +163,30 @@ impl Store {
     /// The live token's record, if `token` is one.
     pub async fn verify(&self, token: &str) -> Result<Option<TokenInfo>, StoreError> {
         let hash = hash_token(token);
+        if let Some((info, at)) = self.cache.lock().expect("not poisoned").get(&hash) {
+            if at.elapsed() < TOKEN_CACHE_TTL {
+                return Ok(Some(info.clone()));
+            }
+        }
+        let found = self.verify_in_database(&hash).await?;
+        let mut cache = self.cache.lock().expect("not poisoned");
+        match &found {
+            Some(info) => {
+                if cache.len() > 10_000 {
+                    cache.clear();
+                }
+                cache.insert(hash, (info.clone(), std::time::Instant::now()));
+            }
+            None => {
+                cache.remove(&hash);
+            }
+        }
+        Ok(found)
+    }
+
+    async fn verify_in_database(&self, hash: &str) -> Result<Option<TokenInfo>, StoreError> {
         let row = sqlx::query("SELECT id, hash, role, name, created_at, revoked_at FROM tokens WHERE hash = $1")
-            .bind(&hash)
+            .bind(hash)
             .fetch_optional(&self.pool)
             .await?;
         let Some(row) = row else { return Ok(None) };
@@ -177,6 +207,7 @@ impl Store {
     /// Revokes a token; false when there is no live token with this id.
     pub async fn revoke_token(&self, id: &str) -> Result<bool, StoreError> {
         let r = sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL").bind(now_ms()).bind(id).execute(&self.pool).await?;
+        self.cache.lock().expect("not poisoned").retain(|_, (info, _)| info.id != id);
         Ok(r.rows_affected() > 0)
     }
 
