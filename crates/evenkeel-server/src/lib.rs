@@ -20,7 +20,6 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use store::Store;
-use tower_http::timeout::TimeoutLayer;
 
 /// Largest JSON body `/v1/check` and friends accept.
 pub const JSON_LIMIT: usize = 1 << 20;
@@ -118,7 +117,13 @@ pub fn router(state: Arc<AppState>, timeout: Duration) -> Router {
         .route("/v1/tokens", get(system::list_tokens).post(system::create_token))
         .route("/v1/tokens/{id}", axum::routing::delete(system::revoke_token))
         .layer(DefaultBodyLimit::max(JSON_LIMIT))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, timeout));
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(|_: tower::BoxError| async {
+                    error::ApiError::new(axum::http::StatusCode::SERVICE_UNAVAILABLE, "timeout", "the request took longer than this server allows")
+                }))
+                .layer(tower::timeout::TimeoutLayer::new(timeout)),
+        );
     // Uploads stream to disk with their own size limit and no overall time-out.
     let uploads = Router::new().route("/v1/audits", post(audits::upload)).layer(DefaultBodyLimit::disable());
     limited

@@ -381,3 +381,13 @@ async fn the_pages_and_their_assets_are_served_by_the_binary() {
     let r = s.req(Method::GET, "/assets/..%2Fsrc%2Flib.rs", None).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_request_over_the_time_limit_gets_a_json_503() {
+    let db = backends("timeout").await.remove(0);
+    let s = start(&db, |c| c.timeout = Duration::from_millis(1)).await;
+    let agent = s.token("agent").await;
+    let items: Vec<Value> = (0..1000).map(|i| json!({"reply": format!("This is so irresponsible of my team, I am so sorry, number {i}. This is not acceptable.")})).collect();
+    let (status, code, message) = error_of(s.req(Method::POST, "/v1/check/batch", Some(&agent)).json(&json!({"items": items})).send().await.unwrap()).await;
+    assert_eq!((status, code.as_str()), (StatusCode::SERVICE_UNAVAILABLE, "timeout"), "{message}");
+}
