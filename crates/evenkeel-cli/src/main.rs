@@ -8,6 +8,7 @@ mod corpus;
 mod eval;
 mod input;
 mod render;
+mod rewrite;
 mod rules;
 mod serve;
 mod setup;
@@ -64,6 +65,8 @@ enum Command {
     Audit(audit::Args),
     /// Write a realistic synthetic helpdesk export (for trying the audit, tests and benchmarks).
     DemoData(audit::DemoArgs),
+    /// Rewrite a sympathetic or dismissive reply towards empathy, keeping its facts.
+    Rewrite(rewrite::Args),
     /// Serve the API, the live-check page and the audits page.
     Serve(serve::Args),
     /// Create, list and revoke API tokens.
@@ -101,6 +104,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&setup, args, color),
         Command::Audit(args) => audit::run(&setup, args),
         Command::DemoData(args) => audit::demo_data(args),
+        Command::Rewrite(args) => rewrite::run(&setup, args),
         Command::Serve(args) => serve::serve(&setup, args),
         Command::Token(cmd) => serve::token(cmd),
         Command::Eval(args) => eval::run(&setup, args, color),

@@ -478,3 +478,22 @@ fn cross_validation_and_corpus_stats_run_on_a_corpus() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("zz-bad.jsonl:1"), "{}", stderr(&o));
 }
+
+#[test]
+fn rewrite_prints_an_empathetic_reply_that_keeps_the_facts() {
+    let dir = workdir("rewrite");
+    let o = run(
+        &dir,
+        &["--engine", "rules", "rewrite", "-", "--customer", "I was charged twice and I'm furious."],
+        Some("Ugh, our billing team messed up AGAIN. I've refunded the £18.99 to your card ending 4242 and I promise it will be back by Friday.".as_bytes()),
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let text = stdout(&o);
+    for fact in ["18.99", "4242", "Friday"] {
+        assert!(text.contains(fact), "{fact} kept: {text}");
+    }
+    assert!(!text.contains("messed up") && !text.contains("promise"), "{text}");
+    let o = run(&dir, &["--engine", "rules", "check", "--fail-on", "none", "--format", "json", "--text", text.trim()], None);
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["stance"], "empathetic", "{text}");
+}

@@ -38,6 +38,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/session"),
     ("POST", "/v1/check"),
     ("POST", "/v1/check/batch"),
+    ("POST", "/v1/rewrite"),
     ("POST", "/v1/audits"),
     ("GET", "/v1/audits"),
     ("GET", "/v1/audits/{id}"),
@@ -111,6 +112,7 @@ pub fn router(state: Arc<AppState>, timeout: Duration) -> Router {
         .route("/v1/session", get(system::session))
         .route("/v1/check", post(check::one))
         .route("/v1/check/batch", post(check::batch))
+        .route("/v1/rewrite", post(check::rewrite))
         .route("/v1/audits", get(audits::list))
         .route("/v1/audits/{id}", get(audits::one))
         .route("/v1/audits/{id}/report", get(audits::report))

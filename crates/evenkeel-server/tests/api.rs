@@ -159,6 +159,7 @@ async fn every_route_refuses_a_missing_or_wrong_token_and_the_wrong_role() {
             ("GET", "/openapi.json", None),
             ("POST", "/v1/check", Some("agent")),
             ("POST", "/v1/check/batch", Some("agent")),
+            ("POST", "/v1/rewrite", Some("agent")),
             ("POST", "/v1/audits", Some("lead")),
             ("GET", "/v1/audits", Some("lead")),
             ("GET", "/v1/audits/x", Some("lead")),
@@ -390,4 +391,19 @@ async fn a_request_over_the_time_limit_gets_a_json_503() {
     let items: Vec<Value> = (0..1000).map(|i| json!({"reply": format!("This is so irresponsible of my team, I am so sorry, number {i}. This is not acceptable.")})).collect();
     let (status, code, message) = error_of(s.req(Method::POST, "/v1/check/batch", Some(&agent)).json(&json!({"items": items})).send().await.unwrap()).await;
     assert_eq!((status, code.as_str()), (StatusCode::SERVICE_UNAVAILABLE, "timeout"), "{message}");
+}
+
+#[tokio::test]
+async fn rewrite_turns_the_articles_reply_empathetic() {
+    let db = backends("rewrite").await.remove(0);
+    let s = start(&db, |_| {}).await;
+    let agent = s.token("agent").await;
+    let reply = "Wow! This is so irresponsible of my team. I apologize for their inconsistency. This is not acceptable. Your refund of £40 went out on 3 May.";
+    let (status, v) = s.json(Method::POST, "/v1/rewrite", Some(&agent), json!({"reply": reply, "customer": "Three weeks and no refund!"})).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!((v["stance_before"].as_str(), v["stance_after"].as_str()), (Some("sympathetic"), Some("empathetic")), "{v}");
+    let text = v["text"].as_str().unwrap();
+    assert!(text.contains("£40") && text.contains("3 May") && !text.contains("irresponsible"), "{text}");
+    let (status, code, _) = error_of(s.req(Method::POST, "/v1/rewrite", Some(&agent)).json(&json!({"reply": "  "})).send().await.unwrap()).await;
+    assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid"));
 }

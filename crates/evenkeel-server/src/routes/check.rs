@@ -66,3 +66,12 @@ pub async fn batch(State(state): State<Arc<AppState>>, _caller: AnyAgent, ApiJso
     .map_err(|e| ApiError::internal(format!("the batch failed: {e}")))?;
     Ok(Json(serde_json::json!({ "results": results })))
 }
+
+/// `POST /v1/rewrite`: the reply rewritten towards empathy, with what was removed and added.
+pub async fn rewrite(State(state): State<Arc<AppState>>, _caller: AnyAgent, ApiJson(req): ApiJson<CheckRequest>) -> Result<Json<evenkeel_coach::Rewrite>, ApiError> {
+    if req.reply.trim().is_empty() {
+        return Err(ApiError::unprocessable("`reply` is empty"));
+    }
+    let customer = req.customer.filter(|c| !c.trim().is_empty());
+    Ok(Json(evenkeel_coach::rewrite(&state.engine, &req.reply, customer.as_deref())))
+}

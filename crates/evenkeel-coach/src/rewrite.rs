@@ -1,0 +1,561 @@
+//! Whole-reply rewrites towards empathy, deterministic and offline.
+//!
+//! What a rewrite does, in order:
+//! 1. **Removes what hurts**: every sympathy-side or dismissive finding (mirroring, blame of
+//!    one's own side, pity, condemnation, unkeepable promises, platitudes, minimising, blaming
+//!    the customer). A sentence that held nothing else goes; a sentence that also carries facts
+//!    (numbers, dates, names, links, addresses) or an action keeps them and loses only the risky
+//!    words. A promise keeps its content and loses its certainty.
+//! 2. **Keeps every fact**: numbers, dates, e-mail addresses, links and names of the original
+//!    survive; so does every action the agent offered.
+//! 3. **Opens with an acknowledgment** that fits what the customer feels (from their message
+//!    when given), after the greeting if the reply has one.
+//! 4. **Asks** where the customer's need is unclear: when no action remains, a question about
+//!    what happened comes before the sign-off.
+//!
+//! The result is analysed again; [`Rewrite::stance_after`] says what the analyzer thinks of it.
+
+use evenkeel_core::{Analysis, Cue, Emotion, Side, Stance};
+use evenkeel_model::Engine;
+use regex::Regex;
+use serde::Serialize;
+use std::sync::LazyLock;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Rewrite {
+    pub text: String,
+    pub stance_before: Stance,
+    pub stance_after: Stance,
+    /// The risky words taken out, with their cue.
+    pub removed: Vec<Removed>,
+    /// Sentences added (the acknowledgment, a question).
+    pub added: Vec<String>,
+    /// Facts of the original that did not survive (empty when all did).
+    pub lost: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Removed {
+    pub cue: Cue,
+    pub text: String,
+}
+
+/// Tokens a rewrite must keep: numbers (with their units and separators), e-mail addresses,
+/// links, and capitalised words that are not the first word of a sentence (names of people,
+/// products, places, days and months).
+pub fn protected(text: &str) -> Vec<String> {
+    static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?x)
+            https?://[^\s<>()]+[^\s<>().,;:!?'\x22]
+          | www\.[^\s<>()]+[^\s<>().,;:!?'\x22]
+          | [\w.+-]+@[\w-]+(?:\.[\w-]+)+
+          | \d+(?:[.,:/-]\d+)*
+        ").expect("valid")
+    });
+    // "100% sure", "100% guarantee": certainty, not a fact.
+    static CERTAINTY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^%\s*(sure|certain|guarantee|guaranteed|promise|confident)").expect("valid"));
+    let mut out: Vec<String> = TOKEN
+        .find_iter(text)
+        .filter(|m| !(m.as_str() == "100" && CERTAINTY.is_match(&text[m.end()..])))
+        .map(|m| m.as_str().to_string())
+        .collect();
+    out.extend(names(text));
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Capitalised words that are not at the start of a sentence or line, and not "I".
+fn names(text: &str) -> Vec<String> {
+    // Capitalised, not shouted: "Priya", "Friday", "McAfee"; not "AGAIN".
+    static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[A-Z][\p{L}'’-]*\p{Ll}[\p{L}'’-]*\b").expect("valid"));
+    let mut out = Vec::new();
+    for m in WORD.find_iter(text) {
+        let w = m.as_str();
+        if w == "I" || w.starts_with("I'") || w.starts_with("I’") {
+            continue;
+        }
+        let mut before = text[..m.start()].trim_end_matches([' ', '\t', '"', '\'', '(', '“', '‘', '*']);
+        // "@dani_k Ugh, ..." and "^MR Thanks": a handle or a signature tag opens the sentence.
+        while let Some(i) = before.rfind(|c: char| c.is_whitespace()).map(|i| i + 1).or(Some(0)) {
+            let last_word = &before[i..];
+            if (last_word.starts_with('@') || last_word.starts_with('^')) && last_word.len() > 1 {
+                before = before[..i].trim_end();
+            } else {
+                break;
+            }
+        }
+        // After an end mark, a line break, or an emoji standing in for one.
+        let sentence_start = before.is_empty()
+            || before.ends_with(['.', '!', '?', '\n', ':', '…'])
+            || before.chars().last().is_some_and(|c| !c.is_alphanumeric() && !c.is_ascii() && !matches!(c, '’' | '‘' | '“' | '”' | '–' | '—' | '£' | '€'));
+        if !sentence_start {
+            out.push(w.to_string());
+        }
+    }
+    out
+}
+
+/// A sentence of the reply: `text[start..end]`, the sentence's own words without the
+/// whitespace that follows.
+#[derive(Debug, Clone, Copy)]
+struct Sentence {
+    start: usize,
+    end: usize,
+}
+
+/// Sentences end at `.`, `!`, `?` or `…` (and any run of them, and closing quotes or
+/// brackets) followed by whitespace, and at line breaks.
+fn sentences(text: &str) -> Vec<Sentence> {
+    let mut out = Vec::new();
+    let mut start = None;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let (at, c) = chars[i];
+        if c == '\n' {
+            if let Some(s) = start.take() {
+                out.push(Sentence { start: s, end: at });
+            }
+            i += 1;
+            continue;
+        }
+        if start.is_none() && !c.is_whitespace() {
+            start = Some(at);
+        }
+        if matches!(c, '.' | '!' | '?' | '…') {
+            let mut j = i + 1;
+            while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '…' | '"' | '\'' | ')' | '”' | '’') {
+                j += 1;
+            }
+            let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
+            if j == chars.len() || chars[j].1.is_whitespace() {
+                if let Some(s) = start.take() {
+                    out.push(Sentence { start: s, end });
+                }
+            }
+            i = j;
+            continue;
+        }
+        i += 1;
+    }
+    if let Some(s) = start {
+        let end = text.trim_end().len().max(s);
+        out.push(Sentence { start: s, end });
+    }
+    out
+}
+
+fn is_risky(cue: Cue) -> bool {
+    cue.side() != Side::Empathy
+}
+
+/// An opening line or sign-off: kept where it is, never judged for content.
+fn is_greeting(s: &str) -> bool {
+    static G: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings)\b[^.!?]{0,40}[,!.]?$").expect("valid")
+    });
+    // "Ms. Delgado," or "Mr and Mrs Novak,": a short line that ends in a comma.
+    static NAME_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Z][\w.’' -]{1,40},$").expect("valid"));
+    G.is_match(s.trim()) || NAME_LINE.is_match(s.trim()) && s.split_whitespace().count() <= 5
+}
+
+fn is_signoff(s: &str) -> bool {
+    static S: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(kind regards|best regards|regards|best|thanks|thank you|many thanks|cheers|warm regards|sincerely|all the best|take care)\b[^.!?]{0,30}[,.!]?$|^[-–—]\s*\S").expect("valid")
+    });
+    S.is_match(s.trim())
+}
+
+/// A sentence that is only an exclamation of alarm.
+fn is_exclamation(s: &str) -> bool {
+    static E: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(wow+|oh+ (no+|dear|my( god| gosh)?|wow)|ugh+|argh+|yikes|omg|geez|jeez|gosh|good grief|damn|blimey|whoa|oh+)[\s,]*(that'?s|this is)?\s*(terrible|awful|horrible|crazy|insane|unbelievable)?\s*[!.?…]*$").expect("valid")
+    });
+    E.is_match(s.trim())
+}
+
+/// Words that carry no fact once the risky words are gone ("so", "really", "and", "but").
+fn only_filler(s: &str) -> bool {
+    const FILLER: &[&str] = &[
+        "and", "but", "so", "oh", "wow", "honestly", "really", "very", "just", "also", "too", "again", "this", "that", "it", "is", "was", "i", "am", "we", "are", "you",
+        "the", "a", "an", "of", "to", "for", "with", "me", "us", "our", "my", "your", "as", "well", "all", "about", "on", "at", "in", "here", "there", "now", "yes",
+        "no", "okay", "ok", "sorry", "please", "however", "because", "which", "what", "be", "been", "not", "do", "does", "did", "has", "have", "had", "completely",
+        "totally", "absolutely", "such", "thing", "things", "they", "them", "he", "she", "its", "it's", "that's", "this's", "i'm", "we're", "you're",
+    ];
+    let words: Vec<String> = s.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    words.len() < 3 || words.iter().all(|w| FILLER.contains(&w.as_str()))
+}
+
+/// Certainty about what others or the future will do, made into what the agent does.
+fn soften_promise(s: &str) -> String {
+    static SURE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(i'?m|i am|we'?re|we are) (100% |absolutely |completely |totally )?(sure|certain|confident)( that)?\s+").expect("valid")
+    });
+    let s = SURE.replace_all(s, "").to_string();
+    let s = s.as_str();
+    static PROMISE_THAT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(i|we) (can |will )?(personally )?(100% )?(promise|guarantee|assure|swear to|swear)( you| to you)?,? that\s+").expect("valid")
+    });
+    static CERTAIN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i),?\s*\b(i|we) (can |will )?(personally )?(100% )?(promise|guarantee|swear)( you)?\b[!.]?|\b(i|we) (can )?assure you\b,?|\b(definitely|certainly|absolutely|for sure|without (a )?doubt|surely)\b,?|,?\s*you have my word\b|,?\s*whatever it takes\b").expect("valid")
+    });
+    // Words that shrink the problem or needle the customer: "it's literally $40", "did you
+    // even look", "it's only £75".
+    static SHRINK: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(literally|only|just|merely|simply|even|obviously|clearly|actually|honestly)\b\s*|\b(a|an|the) (100% )?guarantee (that )?|\bgiving you (a )?(100% )?guarantee (that )?|\b100% (sure|certain)\b,?\s*").expect("valid")
+    });
+    let s = PROMISE_THAT.replace_all(s, "").to_string();
+    let s = CERTAIN.replace_all(&s, "").to_string();
+    let s = SHRINK.replace_all(&s, "").to_string();
+    static NEVER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(this|it|that) will never happen (to you )?again\b[^.!?]*").expect("valid"));
+    NEVER.replace_all(&s, "I've passed this on so it can be looked at").to_string()
+}
+
+/// Tidies a sentence after words were taken out: spaces, stray punctuation, capital letter.
+fn tidy(s: &str) -> String {
+    static SPACES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[ \t]{2,}").expect("valid"));
+    static BEFORE_PUNCT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+([,.;:!?])").expect("valid"));
+    static DOUBLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([,;:])\s*([,.;:!?])").expect("valid"));
+    static LEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\s,;:.!?—–-]+").expect("valid"));
+    static LEADING_JOIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(and|but|so|also|plus|because|as)\b[\s,]*").expect("valid"));
+    let mut s = SPACES.replace_all(s.trim(), " ").to_string();
+    s = BEFORE_PUNCT.replace_all(&s, "$1").to_string();
+    s = DOUBLE.replace_all(&s, "$2").to_string();
+    s = LEADING.replace(&s, "").to_string();
+    s = LEADING_JOIN.replace(&s, "").to_string();
+    let s = s.trim().to_string();
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) if c.is_lowercase() => c.to_uppercase().collect::<String>() + chars.as_str(),
+        Some(_) => s,
+        None => s,
+    }
+}
+
+/// An acknowledgment that names what the customer feels, from their side.
+fn acknowledgment(emotion: Emotion) -> &'static str {
+    match emotion {
+        Emotion::Anger => "I can understand why this has made you angry.",
+        Emotion::Frustration => "I can see why this is so frustrating.",
+        Emotion::Sadness => "I'm sorry you're going through this; I can see how much it matters to you.",
+        Emotion::Anxiety => "I can understand why this is worrying, and I want to help you get it settled.",
+        Emotion::Confusion => "I can see why this is confusing, so let me go through it with you.",
+        Emotion::Disappointment => "I can understand why this is disappointing.",
+        Emotion::None => "I can see why this matters to you.",
+    }
+}
+
+const QUESTION: &str = "Could you tell me a bit more about what happened, so I can look into it properly?";
+
+/// Rewrites `reply` towards empathy. `customer` is the message it answers, if known.
+/// A social reply's leading `@handles` and trailing `^XY` signature stay where they are.
+pub fn rewrite(engine: &Engine, reply: &str, customer: Option<&str>) -> Rewrite {
+    static HANDLES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*((?:@\w+[\s,]*)+)").expect("valid"));
+    static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+(\^\w{1,4}|[-–—]\s?\w{1,12})\s*$").expect("valid"));
+    let head = HANDLES.captures(reply).map(|c| c[1].trim_end().to_string());
+    let body = match &head {
+        Some(h) => reply.trim_start()[h.len()..].trim_start(),
+        None => reply,
+    };
+    let tail = TAG.captures(body).map(|c| c[1].to_string());
+    let body = match &tail {
+        Some(t) => body.trim_end()[..body.trim_end().len() - t.len()].trim_end(),
+        None => body,
+    };
+    if head.is_none() && tail.is_none() {
+        return rewrite_body(engine, reply, customer);
+    }
+    let mut r = rewrite_body(engine, body, customer);
+    r.stance_before = engine.analyze(reply, customer).stance;
+    if let Some(h) = head {
+        r.text = format!("{h} {}", r.text);
+    }
+    if let Some(t) = tail {
+        r.text = format!("{} {t}", r.text);
+    }
+    r.stance_after = engine.analyze(&r.text, customer).stance;
+    let kept = protected(&r.text);
+    r.lost = protected(reply).into_iter().filter(|t| !kept.contains(t) && !r.text.contains(t.as_str())).collect();
+    r
+}
+
+fn rewrite_body(engine: &Engine, reply: &str, customer: Option<&str>) -> Rewrite {
+    let before = engine.analyze(reply, customer);
+    let (mut text, mut removed) = remove_risky(reply, &before, true);
+    // A second pass for what the first left (a softened promise still read as one, a risky
+    // phrase that shared a clause with facts).
+    let again = engine.analyze(&text, customer);
+    if again.findings.iter().any(|f| is_risky(f.cue)) {
+        let (t, r) = remove_risky(&text, &again, false);
+        text = t;
+        removed.extend(r);
+    }
+    let mut added = Vec::new();
+    let analysis = engine.analyze(&text, customer);
+    let cues = analysis.cues();
+    let felt = customer.map(|c| engine.customer_emotion(c)).filter(|&e| e != Emotion::None).or_else(|| implied_emotion(&before));
+    // A name the agent addressed the customer by ("..., Lou.") stays in the reply.
+    let name = vocative(reply).filter(|n| !text.contains(n.as_str()));
+    if !cues.contains(&Cue::AcknowledgesEmotion) && !cues.contains(&Cue::Validates) {
+        let ack = acknowledgment(felt.unwrap_or(Emotion::None));
+        let ack = match &name {
+            Some(n) => format!("{}, {n}.", ack.trim_end_matches('.')),
+            None => ack.to_string(),
+        };
+        text = insert_opening(&text, &ack);
+        added.push(ack);
+    } else if let Some(n) = &name {
+        text = insert_opening(&text, &format!("{n},")).replacen(&format!("{n}, "), &format!("{n}, "), 1);
+    }
+    let analysis = engine.analyze(&text, customer);
+    let cues = analysis.cues();
+    if !cues.contains(&Cue::OffersAction) && !cues.contains(&Cue::Explores) {
+        text = insert_closing(&text, QUESTION);
+        added.push(QUESTION.to_string());
+    }
+    let after = engine.analyze(&text, customer);
+    let kept = protected(&text);
+    let lost = protected(reply).into_iter().filter(|t| !kept.contains(t) && !text.contains(t.as_str())).collect();
+    Rewrite { text, stance_before: before.stance, stance_after: after.stance, removed, added, lost }
+}
+
+/// The customer's name when the reply addresses them by it: a capitalised word between a comma
+/// and a comma or the end of a sentence ("Three months is a scandal, Amara.").
+fn vocative(reply: &str) -> Option<String> {
+    static V: LazyLock<Regex> = LazyLock::new(|| Regex::new(r",\s+([A-Z][\p{Ll}'’-]+)\s*(?:[,.!?]|$)").expect("valid"));
+    static NOT: &[&str] = &["Please", "Thanks", "Thank", "Sorry", "Honestly", "Unfortunately", "However", "Sadly", "Also", "Okay", "Ok", "Yes", "No", "Again", "Though", "Too", "Anyway", "Cheers", "Regards", "Best"];
+    V.captures_iter(reply).map(|c| c[1].to_string()).find(|n| !NOT.contains(&n.as_str()))
+}
+
+/// What the agent's own words suggest the customer feels, when the customer's message is not
+/// given: mirroring and condemning answer anger, pity answers sadness.
+fn implied_emotion(a: &Analysis) -> Option<Emotion> {
+    let cues = a.cues();
+    if cues.contains(&Cue::MirrorsEmotion) || cues.contains(&Cue::Condemns) || cues.contains(&Cue::BlamesOwnSide) {
+        Some(Emotion::Frustration)
+    } else if cues.contains(&Cue::Pity) {
+        Some(Emotion::Sadness)
+    } else if cues.contains(&Cue::Minimizes) || cues.contains(&Cue::BlamesCustomer) {
+        Some(Emotion::Frustration)
+    } else {
+        None
+    }
+}
+
+/// Clauses of a sentence: split after commas, semicolons, dashes and before "and", "but",
+/// "so", as byte ranges into the reply.
+fn clauses(reply: &str, s: Sentence) -> Vec<(usize, usize)> {
+    static SPLIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[,;]\s+|\s+[—–-]\s+|\s+(?:and|but|so|because|as)\s+").expect("valid"));
+    let text = &reply[s.start..s.end];
+    let mut out = Vec::new();
+    let mut at = 0;
+    for m in SPLIT.find_iter(text) {
+        if m.start() > at {
+            out.push((s.start + at, s.start + m.start()));
+        }
+        at = m.start();
+    }
+    out.push((s.start + at, s.end));
+    out
+}
+
+/// Takes the risky findings out of `reply`, sentence by sentence and clause by clause. With
+/// `soften`, a promise that carries a fact or an action keeps them and loses its certainty;
+/// without it (the second pass), what is still risky goes.
+fn remove_risky(reply: &str, a: &Analysis, soften: bool) -> (String, Vec<Removed>) {
+    let risky: Vec<_> = a.findings.iter().filter(|f| is_risky(f.cue)).collect();
+    let mut removed = Vec::new();
+    if risky.is_empty() {
+        return (reply.to_string(), removed);
+    }
+    let actions: Vec<_> = a.findings.iter().filter(|f| f.cue == Cue::OffersAction).collect();
+    let overlaps = |f: &&evenkeel_core::Finding, a0: usize, a1: usize| f.start < a1 && f.end > a0;
+    let mut out = String::with_capacity(reply.len());
+    let mut last = 0;
+    for s in sentences(reply) {
+        let here: Vec<_> = risky.iter().filter(|f| overlaps(f, s.start, s.end)).collect();
+        out.push_str(&reply[last..s.start]);
+        last = s.end;
+        let sentence = &reply[s.start..s.end];
+        let drop_sentence = |last: &mut usize| {
+            let after = &reply[s.end..];
+            *last = s.end + (after.len() - after.trim_start_matches([' ', '\t']).len());
+        };
+        if here.is_empty() {
+            if is_exclamation(sentence) {
+                // "Wow!", "Oh no!!": the agent's own alarm, which a calm reply does without.
+                drop_sentence(&mut last);
+            } else {
+                out.push_str(sentence);
+            }
+            continue;
+        }
+        for f in &here {
+            removed.push(Removed { cue: f.cue, text: f.text.clone() });
+        }
+        let promise_only = here.iter().all(|f| f.cue == Cue::Overpromise);
+        let has_action = actions.iter().any(|f| overlaps(f, s.start, s.end));
+        if soften && promise_only && (has_action || !protected(sentence).is_empty()) {
+            out.push_str(&tidy(&soften_promise(sentence)));
+            continue;
+        }
+        // Clause by clause: a clause without risk stays; a risky clause keeps only its facts
+        // and actions, without the risky words; one with neither goes.
+        let mut kept: Vec<String> = Vec::new();
+        for (c0, c1) in clauses(reply, s) {
+            let clause = &reply[c0..c1];
+            let risk: Vec<_> = here.iter().filter(|f| overlaps(f, c0, c1)).collect();
+            if risk.is_empty() {
+                kept.push(clause.to_string());
+                continue;
+            }
+            let acts = actions.iter().any(|f| overlaps(f, c0, c1));
+            if protected(clause).is_empty() && !acts {
+                continue;
+            }
+            let mut rest = String::new();
+            let mut at = c0;
+            let mut spans: Vec<(usize, usize)> = risk.iter().map(|f| (f.start.max(c0), f.end.min(c1))).collect();
+            spans.sort();
+            for (a0, a1) in spans {
+                if a0 > at {
+                    rest.push_str(&reply[at..a0]);
+                }
+                at = at.max(a1);
+            }
+            if at < c1 {
+                rest.push_str(&reply[at..c1]);
+            }
+            // Facts the risky words carried are kept as they were: better a blunt clause than a
+            // lost date or name.
+            let lost: Vec<String> = protected(clause).into_iter().filter(|t| !rest.contains(t.as_str())).collect();
+            if !lost.is_empty() {
+                rest = soften_promise(clause);
+            }
+            if !only_filler(&rest) || !protected(&rest).is_empty() {
+                kept.push(rest);
+            }
+        }
+        let joined = tidy(&kept.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" "));
+        if joined.is_empty() || only_filler(&joined) && protected(&joined).is_empty() {
+            drop_sentence(&mut last);
+            continue;
+        }
+        let ends = joined.ends_with(['.', '!', '?', '…']);
+        out.push_str(&joined);
+        if !ends {
+            out.push('.');
+        }
+    }
+    out.push_str(&reply[last..]);
+    (clean_blank_lines(&out), removed)
+}
+
+fn clean_blank_lines(s: &str) -> String {
+    static BLANKS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\n[ \t]*\n([ \t]*\n)+").expect("valid"));
+    static LINE_SPACE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^[ \t]+|[ \t]+$").expect("valid"));
+    let s = LINE_SPACE.replace_all(s, "");
+    BLANKS.replace_all(&s, "\n\n").trim().to_string()
+}
+
+/// Puts `line` first, after a greeting line if there is one.
+fn insert_opening(text: &str, line: &str) -> String {
+    let first = sentences(text).into_iter().next();
+    match first {
+        Some(s) if is_greeting(&text[s.start..s.end]) => {
+            let rest = &text[s.end..];
+            let body = rest.trim_start();
+            let gap = &rest[..rest.len() - body.len()];
+            if gap.contains('\n') {
+                // The acknowledgment opens the body, after the greeting's own line break(s).
+                format!("{}{gap}{line} {body}", &text[..s.end]).trim_end().to_string()
+            } else {
+                format!("{} {line} {body}", &text[..s.end]).trim_end().to_string()
+            }
+        }
+        _ if text.trim().is_empty() => line.to_string(),
+        _ => format!("{line} {}", text.trim_start()),
+    }
+}
+
+/// Puts `line` last, before a sign-off if there is one.
+fn insert_closing(text: &str, line: &str) -> String {
+    let ss = sentences(text);
+    // Sign-off lines at the end (and the name under them).
+    let mut cut = None;
+    for s in ss.iter().rev().take(3) {
+        if is_signoff(&text[s.start..s.end]) {
+            cut = Some(s.start);
+        }
+    }
+    match cut {
+        Some(at) => {
+            let head = text[..at].trim_end();
+            let sep = if text[..at].ends_with('\n') { "\n" } else { " " };
+            format!("{head} {line}{sep}{}", &text[at..])
+        }
+        None => format!("{} {line}", text.trim_end()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use evenkeel_core::Analyzer;
+    use evenkeel_model::EngineKind;
+
+    fn engine() -> Engine {
+        Engine::new(Analyzer::builtin(), None, EngineKind::Rules).unwrap()
+    }
+
+    #[test]
+    fn the_articles_sympathetic_reply_becomes_empathetic() {
+        let r = rewrite(
+            &engine(),
+            "Wow! This is so irresponsible of my team. I apologize for their inconsistency. This is not acceptable.",
+            Some("I've been waiting three weeks for my refund and nobody answers. I'm furious."),
+        );
+        assert_eq!(r.stance_before, Stance::Sympathetic);
+        assert_eq!(r.stance_after, Stance::Empathetic, "{}", r.text);
+        assert!(r.text.starts_with("I can "), "opens with an acknowledgment: {}", r.text);
+        assert!(!r.text.contains("irresponsible") && !r.text.contains("not acceptable") && !r.text.contains("Wow"), "{}", r.text);
+    }
+
+    #[test]
+    fn facts_and_actions_survive() {
+        let reply = "Hi Priya,\nUgh, our billing team messed up AGAIN, I'm so sorry. I've refunded the £42.50 to your card ending 4242 and you will definitely see it by Friday 14 March. Details are at https://example.com/refunds or write to billing@example.com.\nKind regards,\nTom";
+        let r = rewrite(&engine(), reply, Some("You charged me twice!!"));
+        for t in ["£42.50", "42.50", "4242", "Friday", "14", "March", "https://example.com/refunds", "billing@example.com", "Priya", "Tom"] {
+            assert!(r.text.contains(t.trim_start_matches('£')), "{t} lost: {}", r.text);
+        }
+        assert!(r.lost.is_empty(), "{:?}", r.lost);
+        assert!(r.text.starts_with("Hi Priya,\n"), "{}", r.text);
+        assert!(r.text.ends_with("Kind regards,\nTom"), "{}", r.text);
+        assert!(!r.text.to_lowercase().contains("definitely"), "{}", r.text);
+    }
+
+    #[test]
+    fn a_cold_reply_with_nothing_to_act_on_gets_a_question() {
+        let r = rewrite(&engine(), "That's our policy. You should have read the terms.", Some("Why was I charged a cancellation fee?"));
+        assert_eq!(r.stance_before, Stance::Dismissive);
+        assert!(r.text.contains(QUESTION), "{}", r.text);
+        assert_eq!(r.stance_after, Stance::Empathetic, "{}", r.text);
+    }
+
+    #[test]
+    fn protected_tokens_are_numbers_links_addresses_and_names() {
+        let p = protected("Hi Sam, your order 12-345 ships on Monday. See www.example.com/x or mail a@b.co. I think Acme Ltd. will call.");
+        for t in ["12-345", "Monday", "www.example.com/x", "a@b.co", "Acme", "Ltd", "Sam"] {
+            assert!(p.contains(&t.to_string()), "{t}: {p:?}");
+        }
+        assert!(!p.contains(&"Hi".to_string()) && !p.contains(&"See".to_string()) && !p.contains(&"I".to_string()), "{p:?}");
+    }
+
+    #[test]
+    fn sentences_split_on_end_marks_and_lines() {
+        let t = "Hi Ana,\nThis is bad!! Really? Yes... OK.";
+        let got: Vec<&str> = sentences(t).iter().map(|s| &t[s.start..s.end]).collect();
+        assert_eq!(got, ["Hi Ana,", "This is bad!!", "Really?", "Yes...", "OK."]);
+    }
+}
