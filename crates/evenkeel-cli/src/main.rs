@@ -4,6 +4,7 @@
 
 mod audit;
 mod check;
+mod coach;
 mod corpus;
 mod eval;
 mod input;
@@ -65,6 +66,8 @@ enum Command {
     Audit(audit::Args),
     /// Write a realistic synthetic helpdesk export (for trying the audit, tests and benchmarks).
     DemoData(audit::DemoArgs),
+    /// Practise on scenarios, take the empathy-or-sympathy quiz, see progress.
+    Coach(coach::Args),
     /// Rewrite a sympathetic or dismissive reply towards empathy, keeping its facts.
     Rewrite(rewrite::Args),
     /// Serve the API, the live-check page and the audits page.
@@ -104,6 +107,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&setup, args, color),
         Command::Audit(args) => audit::run(&setup, args),
         Command::DemoData(args) => audit::demo_data(args),
+        Command::Coach(args) => coach::run(&setup, args, color),
         Command::Rewrite(args) => rewrite::run(&setup, args),
         Command::Serve(args) => serve::serve(&setup, args),
         Command::Token(cmd) => serve::token(cmd),

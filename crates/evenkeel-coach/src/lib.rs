@@ -3,6 +3,9 @@
 //! picks the next scene by the trainee's weakest cues. A pure library: the terminal coach, the
 //! API and the web trainer are its front ends.
 
+pub mod plan;
 pub mod rewrite;
+pub mod scenario;
+pub mod score;
 
 pub use rewrite::{rewrite, Rewrite};

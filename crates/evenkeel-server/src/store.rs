@@ -292,6 +292,90 @@ impl Store {
     }
 }
 
+/// One practice attempt of a trainee.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Attempt {
+    pub scenario: String,
+    pub at: i64,
+    pub score: i64,
+    pub stance: String,
+    pub met: Vec<String>,
+    pub missed: Vec<String>,
+    pub risky: Vec<String>,
+}
+
+/// One quiz answer of a trainee.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct QuizAnswer {
+    pub item: String,
+    pub at: i64,
+    pub answer: String,
+    pub truth: String,
+}
+
+fn split(s: String) -> Vec<String> {
+    s.split(',').filter(|x| !x.is_empty()).map(str::to_string).collect()
+}
+
+impl Store {
+    pub async fn record_attempt(&self, trainee: &str, a: &Attempt) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO coach_attempts (id, trainee, scenario, at, score, stance, met, missed, risky) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(random_hex(12))
+            .bind(trainee)
+            .bind(&a.scenario)
+            .bind(a.at)
+            .bind(a.score)
+            .bind(&a.stance)
+            .bind(a.met.join(","))
+            .bind(a.missed.join(","))
+            .bind(a.risky.join(","))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A trainee's attempts, oldest first.
+    pub async fn attempts(&self, trainee: &str) -> Result<Vec<Attempt>, StoreError> {
+        let rows = sqlx::query("SELECT scenario, at, score, stance, met, missed, risky FROM coach_attempts WHERE trainee = $1 ORDER BY at, id").bind(trainee).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Attempt {
+                    scenario: r.try_get("scenario")?,
+                    at: r.try_get("at")?,
+                    score: r.try_get("score")?,
+                    stance: r.try_get("stance")?,
+                    met: split(r.try_get("met")?),
+                    missed: split(r.try_get("missed")?),
+                    risky: split(r.try_get("risky")?),
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    pub async fn record_quiz(&self, trainee: &str, q: &QuizAnswer) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO coach_quiz (id, trainee, item, at, answer, truth) VALUES ($1, $2, $3, $4, $5, $6)")
+            .bind(random_hex(12))
+            .bind(trainee)
+            .bind(&q.item)
+            .bind(q.at)
+            .bind(&q.answer)
+            .bind(&q.truth)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// A trainee's quiz answers, oldest first.
+    pub async fn quiz_answers(&self, trainee: &str) -> Result<Vec<QuizAnswer>, StoreError> {
+        let rows = sqlx::query("SELECT item, at, answer, truth FROM coach_quiz WHERE trainee = $1 ORDER BY at, id").bind(trainee).fetch_all(&self.pool).await?;
+        rows.iter()
+            .map(|r| Ok(QuizAnswer { item: r.try_get("item")?, at: r.try_get("at")?, answer: r.try_get("answer")?, truth: r.try_get("truth")? }))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(StoreError::from)
+    }
+}
+
 const AUDIT_COLUMNS: &str = "id, owner, file_name, status, created_at, finished_at, bytes_read, bytes_total, conversations, agent_turns, error";
 
 fn token_info(r: &AnyRow) -> Result<TokenInfo, sqlx::Error> {
