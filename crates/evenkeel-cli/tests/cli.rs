@@ -497,3 +497,62 @@ fn rewrite_prints_an_empathetic_reply_that_keeps_the_facts() {
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["stance"], "empathetic", "{text}");
 }
+
+/// A stand-in for an OpenAI-compatible chat endpoint: answers each request with the next
+/// draft, and hands back the request bodies it saw.
+fn fake_llm(drafts: Vec<&'static str>) -> (String, std::thread::JoinHandle<Vec<String>>) {
+    use std::io::{BufRead, BufReader, Read};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/v1", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        for draft in drafts {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap();
+                }
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            seen.push(String::from_utf8(body).unwrap());
+            let answer = serde_json::json!({"choices": [{"message": {"role": "assistant", "content": draft}}]}).to_string();
+            write!(stream, "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}", answer.len()).unwrap();
+        }
+        seen
+    });
+    (url, handle)
+}
+
+#[test]
+fn an_llm_draft_is_used_only_when_empathetic_and_complete() {
+    let dir = workdir("llm");
+    let reply = "Ugh, our courier team is useless. Your parcel 88231 will definitely arrive on Friday.";
+    let good = "I can see why this is so frustrating. I've chased parcel 88231 with the courier and they expect to deliver it on Friday.";
+    let dropped = "I can see why this is so frustrating. I've chased your parcel with the courier.";
+    let (url, server) = fake_llm(vec![good, dropped]);
+    let o = run(&dir, &["--engine", "rules", "rewrite", "--text", reply, "--customer", "Where is my parcel?!", "--llm", &url], None);
+    assert_eq!(code(&o), 0);
+    assert_eq!(stdout(&o).trim(), good);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("accepted"));
+    let o = run(&dir, &["--engine", "rules", "rewrite", "--text", reply, "--llm", &url], None);
+    assert_eq!(code(&o), 0);
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(err.contains("not used") && err.contains("88231"), "{err}");
+    assert_ne!(stdout(&o).trim(), dropped);
+    assert!(stdout(&o).contains("88231") && stdout(&o).contains("Friday"), "{}", stdout(&o));
+    let requests = server.join().unwrap();
+    assert!(requests[0].contains("Where is my parcel?!") && requests[0].contains("\"messages\""), "{}", requests[0]);
+    // No server at all: the reason is given, the deterministic rewrite printed.
+    let o = run(&dir, &["--engine", "rules", "rewrite", "--text", reply, "--llm", "http://127.0.0.1:1/v1", "--llm-timeout", "5"], None);
+    assert_eq!(code(&o), 0);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not used"));
+    assert!(stdout(&o).contains("88231"));
+}

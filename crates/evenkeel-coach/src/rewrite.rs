@@ -559,3 +559,52 @@ mod tests {
         assert_eq!(got, ["Hi Ana,", "This is bad!!", "Really?", "Yes...", "OK."]);
     }
 }
+
+/// Checks a rewrite drafted elsewhere (a language model): it is accepted only if evenkeel
+/// reads it as empathetic and every fact of the original (see [`protected`]) is still in it.
+/// `Err` says why not, for the fallback to the deterministic rewrite.
+pub fn accept_draft(engine: &Engine, original: &str, draft: &str, customer: Option<&str>) -> Result<Rewrite, String> {
+    let draft = draft.trim();
+    if draft.is_empty() {
+        return Err("the draft is empty".into());
+    }
+    let after = engine.analyze(draft, customer);
+    if after.stance != Stance::Empathetic {
+        return Err(format!("evenkeel reads the draft as {}", after.stance.name()));
+    }
+    let missing: Vec<String> = protected(original).into_iter().filter(|t| !draft.contains(t.as_str())).collect();
+    if !missing.is_empty() {
+        return Err(format!("the draft drops {}", missing.join(", ")));
+    }
+    let before = engine.analyze(original, customer);
+    Ok(Rewrite {
+        text: draft.to_string(),
+        stance_before: before.stance,
+        stance_after: after.stance,
+        removed: before.findings.iter().filter(|f| is_risky(f.cue)).map(|f| Removed { cue: f.cue, text: f.text.clone() }).collect(),
+        added: Vec::new(),
+        lost: Vec::new(),
+    })
+}
+
+/// The instructions a language model gets for a draft.
+pub const LLM_INSTRUCTIONS: &str = "You rewrite customer-support replies from sympathy to empathy. Remove the agent's own anger or distress, blame of colleagues or the company, pity, moral condemnation, and promises about outcomes the agent does not control. Keep every fact, number, date, name, link, e-mail address and action of the original, word for word. Open by acknowledging the customer's feeling from their side, in one sentence. If the customer's need is unclear, ask one question about it. Keep the length and the register. Answer with the rewritten reply only.";
+
+#[cfg(test)]
+mod draft_tests {
+    use super::*;
+    use evenkeel_core::Analyzer;
+    use evenkeel_model::EngineKind;
+
+    #[test]
+    fn a_draft_is_accepted_only_when_empathetic_and_complete() {
+        let e = Engine::new(Analyzer::builtin(), None, EngineKind::Rules).unwrap();
+        let original = "Ugh, our courier team is useless. Your parcel 88231 will definitely arrive on Friday.";
+        let good = "I can see why this is so frustrating. I've chased parcel 88231 with the courier and they expect to deliver it on Friday.";
+        assert!(accept_draft(&e, original, good, None).is_ok());
+        let drops = "I can see why this is so frustrating. I've chased your parcel with the courier.";
+        assert!(accept_draft(&e, original, drops, None).unwrap_err().contains("88231"));
+        let sympathetic = "Our courier team is useless, parcel 88231 on Friday.";
+        assert!(accept_draft(&e, original, sympathetic, None).unwrap_err().contains("sympathetic"));
+    }
+}

@@ -31,6 +31,7 @@ pub const BATCH_LIMIT: usize = 1000;
 pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/"),
     ("GET", "/audits"),
+    ("GET", "/trainer"),
     ("GET", "/assets/{file}"),
     ("GET", "/healthz"),
     ("GET", "/metrics"),
@@ -43,6 +44,13 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/audits"),
     ("GET", "/v1/audits/{id}"),
     ("GET", "/v1/audits/{id}/report"),
+    ("GET", "/v1/coach/scenarios"),
+    ("GET", "/v1/coach/scenarios/{id}"),
+    ("GET", "/v1/coach/next"),
+    ("POST", "/v1/coach/attempts"),
+    ("GET", "/v1/coach/quiz"),
+    ("POST", "/v1/coach/quiz"),
+    ("GET", "/v1/coach/progress"),
     ("GET", "/v1/tokens"),
     ("POST", "/v1/tokens"),
     ("DELETE", "/v1/tokens/{id}"),
@@ -78,6 +86,8 @@ impl Config {
 
 pub struct AppState {
     pub engine: Arc<Engine>,
+    /// The practice scenarios (the built-in library).
+    pub scenarios: Vec<evenkeel_coach::scenario::Scenario>,
     pub store: Store,
     pub metrics: metrics::Metrics,
     pub open: bool,
@@ -91,6 +101,7 @@ pub async fn state(engine: Engine, config: &Config) -> anyhow::Result<Arc<AppSta
     std::fs::create_dir_all(&config.data_dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", config.data_dir.display()))?;
     Ok(Arc::new(AppState {
         engine: Arc::new(engine),
+        scenarios: evenkeel_coach::scenario::builtin(),
         store,
         metrics: metrics::Metrics::new(),
         open: config.open,
@@ -101,10 +112,11 @@ pub async fn state(engine: Engine, config: &Config) -> anyhow::Result<Arc<AppSta
 
 /// The application: every route in [`ROUTES`], with limits, time-outs and metrics.
 pub fn router(state: Arc<AppState>, timeout: Duration) -> Router {
-    use routes::{audits, check, pages, system};
+    use routes::{audits, check, coach, pages, system};
     let limited = Router::new()
         .route("/", get(pages::index))
         .route("/audits", get(pages::audits))
+        .route("/trainer", get(pages::trainer))
         .route("/assets/{file}", get(pages::asset))
         .route("/healthz", get(system::healthz))
         .route("/metrics", get(system::metrics))
@@ -116,6 +128,12 @@ pub fn router(state: Arc<AppState>, timeout: Duration) -> Router {
         .route("/v1/audits", get(audits::list))
         .route("/v1/audits/{id}", get(audits::one))
         .route("/v1/audits/{id}/report", get(audits::report))
+        .route("/v1/coach/scenarios", get(coach::scenarios))
+        .route("/v1/coach/scenarios/{id}", get(coach::scenario))
+        .route("/v1/coach/next", get(coach::next))
+        .route("/v1/coach/attempts", post(coach::attempt))
+        .route("/v1/coach/quiz", get(coach::quiz).post(coach::answer))
+        .route("/v1/coach/progress", get(coach::progress))
         .route("/v1/tokens", get(system::list_tokens).post(system::create_token))
         .route("/v1/tokens/{id}", axum::routing::delete(system::revoke_token))
         .layer(DefaultBodyLimit::max(JSON_LIMIT))

@@ -160,6 +160,13 @@ async fn every_route_refuses_a_missing_or_wrong_token_and_the_wrong_role() {
             ("POST", "/v1/check", Some("agent")),
             ("POST", "/v1/check/batch", Some("agent")),
             ("POST", "/v1/rewrite", Some("agent")),
+            ("GET", "/trainer", None),
+            ("GET", "/v1/coach/scenarios", Some("agent")),
+            ("GET", "/v1/coach/next", Some("agent")),
+            ("POST", "/v1/coach/attempts", Some("agent")),
+            ("GET", "/v1/coach/quiz", Some("agent")),
+            ("POST", "/v1/coach/quiz", Some("agent")),
+            ("GET", "/v1/coach/progress", Some("agent")),
             ("POST", "/v1/audits", Some("lead")),
             ("GET", "/v1/audits", Some("lead")),
             ("GET", "/v1/audits/x", Some("lead")),
@@ -406,4 +413,41 @@ async fn rewrite_turns_the_articles_reply_empathetic() {
     assert!(text.contains("£40") && text.contains("3 May") && !text.contains("irresponsible"), "{text}");
     let (status, code, _) = error_of(s.req(Method::POST, "/v1/rewrite", Some(&agent)).json(&json!({"reply": "  "})).send().await.unwrap()).await;
     assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid"));
+}
+
+#[tokio::test]
+async fn a_trainee_practises_and_quizzes_and_progress_is_theirs_alone() {
+    for db in backends("coach").await {
+        let s = start(&db, |_| {}).await;
+        let ana = s.token("agent").await;
+        let bo = s.token("agent").await;
+        let (status, next) = s.json(Method::GET, "/v1/coach/next", Some(&ana), Value::Null).await;
+        assert_eq!(status, StatusCode::OK, "{next}");
+        assert!(next.get("model_reply").is_none() && next["customer"].as_array().is_some_and(|c| !c.is_empty()), "{next}");
+        let id = next["id"].as_str().unwrap().to_string();
+        let (status, v) = s.json(Method::POST, "/v1/coach/attempts", Some(&ana), json!({"scenario": id, "reply": "I promise this will never happen again, our team is useless."})).await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        assert_eq!(v["score"]["analysis"]["stance"], "sympathetic");
+        assert!(v["score"]["criteria"].as_array().unwrap().iter().any(|c| c["name"] == "avoid_pitfalls" && c["met"] == false), "{v}");
+        assert!(!v["model_reply"].as_str().unwrap().is_empty() && !v["pitfalls"].as_array().unwrap().is_empty());
+        let (_, quiz) = s.json(Method::GET, "/v1/coach/quiz?n=3&seed=5", Some(&ana), Value::Null).await;
+        let items = quiz["items"].as_array().unwrap();
+        assert_eq!(items.len(), 3);
+        assert!(items[0].get("stance").is_none(), "answers are not given away: {}", items[0]);
+        let (status, a) = s.json(Method::POST, "/v1/coach/quiz", Some(&ana), json!({"item": items[0]["id"], "answer": "neutral"})).await;
+        assert_eq!(status, StatusCode::OK, "{a}");
+        assert!(a["correct"].is_boolean() && a["truth"].is_string() && a["analysis"]["stance"].is_string(), "{a}");
+        let (_, p) = s.json(Method::GET, "/v1/coach/progress", Some(&ana), Value::Null).await;
+        assert_eq!((p["attempts"].as_u64(), p["quiz_answers"].as_u64()), (Some(1), Some(1)), "{p}");
+        assert_eq!(p["slips"][0][0], "blames_own_side", "{p}");
+        let (_, other) = s.json(Method::GET, "/v1/coach/progress", Some(&bo), Value::Null).await;
+        assert_eq!((other["attempts"].as_u64(), other["quiz_answers"].as_u64()), (Some(0), Some(0)), "{other}");
+        // The next scene for Ana is not the one she just did.
+        let (_, again) = s.json(Method::GET, "/v1/coach/next", Some(&ana), Value::Null).await;
+        assert_ne!(again["id"], next["id"]);
+        let (status, code, _) = error_of(s.req(Method::POST, "/v1/coach/attempts", Some(&ana)).json(&json!({"scenario": "nope", "reply": "hi"})).send().await.unwrap()).await;
+        assert_eq!((status, code.as_str()), (StatusCode::UNPROCESSABLE_ENTITY, "invalid"));
+        let (status, _) = s.json(Method::POST, "/v1/coach/quiz", Some(&ana), json!({"item": items[0]["id"], "answer": "warm"})).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
 }

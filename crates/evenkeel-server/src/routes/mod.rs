@@ -2,5 +2,6 @@
 
 pub mod audits;
 pub mod check;
+pub mod coach;
 pub mod pages;
 pub mod system;

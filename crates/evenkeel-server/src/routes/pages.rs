@@ -46,6 +46,10 @@ pub async fn audits() -> Response {
     serve("audits.html")
 }
 
+pub async fn trainer() -> Response {
+    serve("trainer.html")
+}
+
 pub async fn asset(Path(file): Path<String>) -> Response {
     // Only the scripts and styles; the pages have their own routes.
     if file.ends_with(".html") || file.contains('/') || file.contains("..") {
