@@ -49,6 +49,8 @@ pub struct Options {
     pub window: u64,
     /// Conversations per batch (and per checkpoint).
     pub batch: usize,
+    /// How the outputs name each input (default: its path).
+    pub labels: Option<Vec<String>>,
 }
 
 impl Options {
@@ -63,6 +65,7 @@ impl Options {
             redact: false,
             window: 10_000,
             batch: 2_000,
+            labels: None,
         }
     }
 }
@@ -117,6 +120,8 @@ struct Fingerprint {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct InputPrint {
     file: String,
+    /// The name the outputs use.
+    label: String,
     format: Format,
     bytes: u64,
     modified_ns: u128,
@@ -151,11 +156,12 @@ pub fn run(engine: &Engine, opts: &Options, progress: &(dyn Fn(Progress) + Sync)
             None => readers::detect(path)?,
         };
         let modified_ns = meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
-        prints.push(InputPrint { file, format, bytes: meta.len(), modified_ns });
+        let label = opts.labels.as_ref().and_then(|l| l.get(prints.len()).cloned()).unwrap_or_else(|| file.clone());
+        prints.push(InputPrint { file, label, format, bytes: meta.len(), modified_ns });
     }
     // Headers and mappings are checked up front too.
     for p in &prints {
-        drop(readers::open(Path::new(&p.file), p.format, &opts.mapping, Arc::new(AtomicU64::new(0)))?);
+        drop(readers::open_as(Path::new(&p.file), &p.label, p.format, &opts.mapping, Arc::new(AtomicU64::new(0)))?);
     }
     let fingerprint = Fingerprint {
         version: env!("CARGO_PKG_VERSION").to_string(),
@@ -226,7 +232,7 @@ pub fn run(engine: &Engine, opts: &Options, progress: &(dyn Fn(Progress) + Sync)
         std::thread::spawn(move || -> Result<(), OpenError> {
             let mut buf = Vec::with_capacity(batch);
             for p in &prints {
-                let records = readers::open(Path::new(&p.file), p.format, &mapping, bytes_read.clone())?;
+                let records = readers::open_as(Path::new(&p.file), &p.label, p.format, &mapping, bytes_read.clone())?;
                 for item in Grouper::new(records, window) {
                     buf.push(item);
                     if buf.len() == batch && tx.send(std::mem::replace(&mut buf, Vec::with_capacity(batch))).is_err() {
@@ -298,7 +304,7 @@ pub fn run(engine: &Engine, opts: &Options, progress: &(dyn Fn(Progress) + Sync)
     let meta = Meta {
         evenkeel_version: env!("CARGO_PKG_VERSION").to_string(),
         engine: engine.kind.name().to_string(),
-        inputs: prints.iter().map(|p| Input { file: p.file.clone(), format: p.format.name().to_string() }).collect(),
+        inputs: prints.iter().map(|p| Input { file: p.label.clone(), format: p.format.name().to_string() }).collect(),
         redacted: opts.redact,
     };
     let summary = aggregate.summary(meta);

@@ -121,3 +121,25 @@ fn the_pages_work_in_a_real_headless_browser() {
         assert!(artifacts.join(shot).is_file(), "{shot} kept as an artifact: {out}");
     }
 }
+
+#[test]
+fn the_trainer_and_the_rewrite_button_work_in_a_real_headless_browser() {
+    let checker = repo().join("tests/browser/check-trainer.mjs");
+    let ready = repo().join("tests/browser/node_modules/playwright-core").is_dir() && Path::new(&std::env::var("CHROMIUM").unwrap_or("/usr/bin/chromium".into())).exists();
+    if !ready {
+        assert!(std::env::var_os("CI").is_none(), "CI must run the browser check: .ci/run calls scripts/ensure-browser.sh first");
+        eprintln!("SKIPPED the_trainer_and_the_rewrite_button_work_in_a_real_headless_browser: run scripts/ensure-browser.sh");
+        return;
+    }
+    let dir = workdir("trainer");
+    let agent = token(&dir, "agent");
+    let s = serve(&dir, &[]);
+    let artifacts = repo().join("target/test-artifacts/trainer");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let o = Command::new("node").arg(&checker).arg(&s.base).arg(&agent).arg(&artifacts).output().expect("node runs");
+    let out = format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    for shot in ["trainer-practice.png", "trainer-quiz.png", "live-rewrite.png"] {
+        assert!(artifacts.join(shot).is_file(), "{shot} kept as an artifact: {out}");
+    }
+}

@@ -275,6 +275,7 @@ async fn an_uploaded_export_is_audited_and_only_its_owner_and_admins_see_it() {
         let id = v["id"].as_str().unwrap().to_string();
         let done = wait_done(&s, &id, &lead).await;
         assert_eq!(done["summary"]["totals"]["conversations"], 20);
+        assert_eq!(done["summary"]["inputs"][0]["file"], "turns.csv", "named as uploaded, not by the server's path");
         assert_eq!(done["file_name"], "turns.csv");
         assert_eq!(done["progress"]["conversations"], 20);
         let r = s.req(Method::GET, &format!("/v1/audits/{id}/report"), Some(&lead)).send().await.unwrap();

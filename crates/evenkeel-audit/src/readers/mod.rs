@@ -124,7 +124,13 @@ pub fn detect(path: &Path) -> Result<Format, OpenError> {
 
 /// Opens one input. `bytes` is increased as the file is read.
 pub fn open(path: &Path, format: Format, mapping: &Mapping, bytes: Arc<AtomicU64>) -> Result<Records, OpenError> {
-    let file = path.display().to_string();
+    open_as(path, &path.display().to_string(), format, mapping, bytes)
+}
+
+/// [`open`], naming the file `label` in records and errors (a server names an upload by the
+/// name it was sent under, not by where it keeps it).
+pub fn open_as(path: &Path, label: &str, format: Format, mapping: &Mapping, bytes: Arc<AtomicU64>) -> Result<Records, OpenError> {
+    let file = label.to_string();
     let f = File::open(path).map_err(|source| OpenError::Io { file: file.clone(), source })?;
     let input = BufReader::with_capacity(1 << 16, Counting { inner: f, bytes });
     Ok(match format {

@@ -102,6 +102,8 @@ pub async fn upload(State(state): State<Arc<AppState>>, LeadOrAdmin(caller): Lea
     opts.format = format;
     opts.mapping = mapping;
     opts.redact = q.redact;
+    // Results, errors and the report name the file as it was uploaded, not where it is kept.
+    opts.labels = Some(vec![name.clone()]);
     tokio::spawn(run_audit(state.clone(), id.clone(), opts, input));
     Ok((StatusCode::ACCEPTED, Json(json!({"id": id, "status": "queued"}))))
 }
