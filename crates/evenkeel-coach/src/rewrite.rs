@@ -53,7 +53,9 @@ pub fn protected(text: &str) -> Vec<String> {
         ").expect("valid")
     });
     // "100% sure", "100% guarantee": certainty, not a fact.
-    static CERTAINTY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^%\s*(sure|certain|guarantee|guaranteed|promise|confident)").expect("valid"));
+    static CERTAINTY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^%\s*(sure|certain|guarantee|guaranteed|promise|confident|have|get|be|see|receive|arrive|work|fixed|definitely)\b").expect("valid")
+    });
     let mut out: Vec<String> = TOKEN
         .find_iter(text)
         .filter(|m| !(m.as_str() == "100" && CERTAINTY.is_match(&text[m.end()..])))
@@ -198,16 +200,16 @@ fn soften_promise(s: &str) -> String {
         Regex::new(r"(?i)\b(i|we) (can |will )?(personally )?(100% )?(promise|guarantee|assure|swear to|swear)( you| to you)?,? that\s+").expect("valid")
     });
     static CERTAIN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i),?\s*\b(i|we) (can |will )?(personally )?(100% )?(promise|guarantee|swear)( you)?\b[!.]?|\b(i|we) (can )?assure you\b,?|\b(definitely|certainly|absolutely|for sure|without (a )?doubt|surely)\b,?|,?\s*you have my word\b|,?\s*whatever it takes\b").expect("valid")
+        Regex::new(r"(?i),?\s*\b(i|we) (can |will )?(personally )?(100% )?(promise|guarantee|swear)( you[\s,])?\b[!.]?|\b(i|we) (can )?assure you\b,?|\b(definitely|certainly|absolutely|for sure|without (a )?doubt|surely)\b,?|,?\s*you have my word\b|,?\s*whatever it takes\b").expect("valid")
     });
     // Words that shrink the problem or needle the customer: "it's literally $40", "did you
     // even look", "it's only £75".
     static SHRINK: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(literally|only|just|merely|simply|even|obviously|clearly|actually|honestly)\b\s*|\b(a|an|the) (100% )?guarantee (that )?|\bgiving you (a )?(100% )?guarantee (that )?|\b100% (sure|certain)\b,?\s*").expect("valid")
+        Regex::new(r"(?i)\b(literally|only|just|merely|simply|even|obviously|clearly|actually|honestly)\b\s*|\b(a|an|the) (100% )?guarantee (that )?|\bgiving you (a )?(100% )?guarantee (that )?|\b100% (sure|certain)\b,?\s*|\b100%\s+(?P<verb>have|get|be|see|receive|arrive|work)\b").expect("valid")
     });
     let s = PROMISE_THAT.replace_all(s, "").to_string();
     let s = CERTAIN.replace_all(&s, "").to_string();
-    let s = SHRINK.replace_all(&s, "").to_string();
+    let s = SHRINK.replace_all(&s, "$verb").to_string();
     static NEVER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(this|it|that) will never happen (to you )?again\b[^.!?]*").expect("valid"));
     NEVER.replace_all(&s, "I've passed this on so it can be looked at").to_string()
 }
@@ -224,6 +226,8 @@ fn tidy(s: &str) -> String {
     s = DOUBLE.replace_all(&s, "$2").to_string();
     s = LEADING.replace(&s, "").to_string();
     s = LEADING_JOIN.replace(&s, "").to_string();
+    static TRAILING_JOIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)[\s,]+(and|but|so|or|because|as)\s*([.!?…]*)$").expect("valid"));
+    s = TRAILING_JOIN.replace(&s, "$2").to_string();
     let s = s.trim().to_string();
     let mut chars = s.chars();
     match chars.next() {
@@ -492,7 +496,9 @@ fn insert_closing(text: &str, line: &str) -> String {
     match cut {
         Some(at) => {
             let head = text[..at].trim_end();
-            let sep = if text[..at].ends_with('\n') { "\n" } else { " " };
+            // The same break before the sign-off as the original had.
+            let gap = &text[head.len()..at];
+            let sep = if gap.contains('\n') { gap } else { " " };
             format!("{head} {line}{sep}{}", &text[at..])
         }
         None => format!("{} {line}", text.trim_end()),
