@@ -55,12 +55,8 @@ pub fn text(text: &str) -> String {
             m.to_string()
         }
     });
-    let s = REFERENCE.replace_all(&s, |c: &Captures| {
-        let whole = &c[0];
-        let id = c.name("id").expect("id group");
-        let start = id.start() - c.get(0).expect("match").start();
-        format!("{}[{}]", &whole[..start], label(&c["kind"]))
-    });
+    // Phones before references: "order 100 000 0000" is a phone number after a word, not an
+    // order number of three digits.
     let s = PHONE.replace_all(&s, |c: &Captures| {
         let m = &c[0];
         // An international prefix or an area code in brackets says "phone" on its own.
@@ -70,6 +66,12 @@ pub fn text(text: &str) -> String {
         } else {
             m.to_string()
         }
+    });
+    let s = REFERENCE.replace_all(&s, |c: &Captures| {
+        let whole = &c[0];
+        let id = c.name("id").expect("id group");
+        let start = id.start() - c.get(0).expect("match").start();
+        format!("{}[{}]", &whole[..start], label(&c["kind"]))
     });
     let s = NUMBER.replace_all(&s, "[number]");
     s.into_owned()
