@@ -343,6 +343,7 @@ async function main() {
     if (listed.some((f) => !f.focusable)) fail('a li.finding is not focusable (tabindex)');
     if (listed.some((f) => !f.why.trim())) fail('a li.finding has no explanation (.why)');
     screenshots.sympathetic = shot('live-sympathetic.png');
+    await page.waitForTimeout(300); // let the meters' transitions end
     await page.screenshot({ path: screenshots.sympathetic, fullPage: true });
 
     // ---- 3. apply suggestions until empathetic ----
@@ -385,6 +386,7 @@ async function main() {
     const s2 = await stance();
     if (s2 !== 'empathetic') fail(`the verdict ended #verdict[data-stance=${s2}], expected empathetic`);
     screenshots.empathetic = shot('live-empathetic.png');
+    await page.waitForTimeout(300); // let the meters' transitions end
     await page.screenshot({ path: screenshots.empathetic, fullPage: true });
 
     // ---- 4. keyboard, hover, narrow screen, emoji ----
@@ -465,6 +467,7 @@ async function main() {
     if (narrow.scrollWidth > 376) fail(`at 375 px wide the page scrolls sideways (scrollWidth ${narrow.scrollWidth})`);
     if (!narrow.stacked) fail('at 375 px wide the analysis is not below the editor (not a single column)');
     screenshots.narrow = shot('live-narrow.png');
+    await page.waitForTimeout(300); // let the meters' transitions end
     await page.screenshot({ path: screenshots.narrow, fullPage: true });
 
     step = 'live: emoji';
@@ -555,6 +558,7 @@ async function main() {
         .catch(() => fail(`the audit ${outcome.id} is not in the list of audits (#audit-list)`));
     }
     screenshots.audits = shot('audits.png');
+    await page.waitForTimeout(300); // let the meters' transitions end
     await page.screenshot({ path: screenshots.audits, fullPage: true });
     step = 'done';
     await page.waitForTimeout(200);

@@ -84,7 +84,7 @@ pub fn next<'a>(library: &'a [Scenario], history: &[Past]) -> Option<&'a Scenari
 /// A reply to label in the quiz.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct QuizItem {
-    /// `scenario-id#model` or `scenario-id#pitfall-N`.
+    /// Opaque and stable (a hash of `scenario-id#model` or `scenario-id#pitfall-N`).
     pub id: String,
     pub customer: String,
     pub reply: String,
@@ -95,14 +95,20 @@ pub struct QuizItem {
     pub cue: Option<Cue>,
 }
 
+/// An item's id that does not give its answer away (`#model` would), stable across runs.
+fn opaque(key: &str) -> String {
+    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+    format!("q-{:012x}", h & 0xffff_ffff_ffff)
+}
+
 /// Every labelled reply of the library: model replies (empathetic) and pitfalls.
 pub fn quiz_items(library: &[Scenario]) -> Vec<QuizItem> {
     let mut out = Vec::new();
     for s in library {
-        out.push(QuizItem { id: format!("{}#model", s.id), customer: s.customer_text(), reply: s.model_reply.clone(), stance: Stance::Empathetic, why: None, cue: None });
+        out.push(QuizItem { id: opaque(&format!("{}#model", s.id)), customer: s.customer_text(), reply: s.model_reply.clone(), stance: Stance::Empathetic, why: None, cue: None });
         for (i, p) in s.pitfalls.iter().enumerate() {
             out.push(QuizItem {
-                id: format!("{}#pitfall-{}", s.id, i + 1),
+                id: opaque(&format!("{}#pitfall-{}", s.id, i + 1)),
                 customer: s.customer_text(),
                 reply: p.example.clone(),
                 stance: p.stance,
@@ -262,6 +268,9 @@ mod tests {
         assert_ne!(a, quiz_round(&items, 9, 43));
         let ids: std::collections::BTreeSet<_> = a.iter().map(|i| &i.id).collect();
         assert_eq!(ids.len(), 9);
+        let all: std::collections::BTreeSet<_> = items.iter().map(|i| &i.id).collect();
+        assert_eq!(all.len(), items.len(), "ids are unique");
+        assert!(items.iter().all(|i| i.id.starts_with("q-") && !i.id.contains("model")));
         assert!(a.iter().any(|i| i.stance == Stance::Empathetic) && a.iter().any(|i| i.stance != Stance::Empathetic));
     }
 }

@@ -54,7 +54,7 @@ pub fn protected(text: &str) -> Vec<String> {
     });
     // "100% sure", "100% guarantee": certainty, not a fact.
     static CERTAINTY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^%\s*(sure|certain|guarantee|guaranteed|promise|confident|have|get|be|see|receive|arrive|work|fixed|definitely)\b").expect("valid")
+        Regex::new(r"(?i)^%\s*(sure|certain|guarantee|guaranteed|promise|confident|definitely|have|get|be|see|receive|arrive|work|fix|fixed|sort|solve|resolve|refund|deliver|send|call|email|replace|repair)\b").expect("valid")
     });
     let mut out: Vec<String> = TOKEN
         .find_iter(text)
@@ -205,7 +205,7 @@ fn soften_promise(s: &str) -> String {
     // Words that shrink the problem or needle the customer: "it's literally $40", "did you
     // even look", "it's only £75".
     static SHRINK: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(literally|only|just|merely|simply|even|obviously|clearly|actually|honestly)\b\s*|\b(a|an|the) (100% )?guarantee (that )?|\bgiving you (a )?(100% )?guarantee (that )?|\b100% (sure|certain)\b,?\s*|\b100%\s+(?P<verb>have|get|be|see|receive|arrive|work)\b").expect("valid")
+        Regex::new(r"(?i)\b(literally|only|just|merely|simply|even|obviously|clearly|actually|honestly)\b\s*|\b(a|an|the) (100% )?guarantee (that )?|\bgiving you (a )?(100% )?guarantee (that )?|\b100% (sure|certain)\b,?\s*|\b100%\s+(?P<verb>have|get|be|see|receive|arrive|work|fix|sort|solve|resolve|refund|deliver|send|call|email|replace|repair)\b").expect("valid")
     });
     let s = PROMISE_THAT.replace_all(s, "").to_string();
     let s = CERTAIN.replace_all(&s, "").to_string();
@@ -364,6 +364,11 @@ fn clauses(reply: &str, s: Sentence) -> Vec<(usize, usize)> {
     out
 }
 
+/// Words of certainty about what others or the future will do.
+static CERTAINTY_WORDS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(i|we) (can |will )?(personally )?(100% )?(promise|guarantee|swear)\b|\b100%\s+(sure|certain|have|get|be|fix|sort|solve|resolve|refund|deliver|send|replace|repair)\b|\b(definitely|guaranteed)\b").expect("valid")
+});
+
 /// Takes the risky findings out of `reply`, sentence by sentence and clause by clause. With
 /// `soften`, a promise that carries a fact or an action keeps them and loses its certainty;
 /// without it (the second pass), what is still risky goes.
@@ -390,6 +395,9 @@ fn remove_risky(reply: &str, a: &Analysis, soften: bool) -> (String, Vec<Removed
             if is_exclamation(sentence) {
                 // "Wow!", "Oh no!!": the agent's own alarm, which a calm reply does without.
                 drop_sentence(&mut last);
+            } else if soften && CERTAINTY_WORDS.is_match(sentence) {
+                // A promise the analyzer did not flag is still a promise.
+                out.push_str(&tidy(&soften_promise(sentence)));
             } else {
                 out.push_str(sentence);
             }

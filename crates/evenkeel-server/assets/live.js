@@ -13,6 +13,10 @@
 //   #findings li.finding[data-cue][data-side][data-severity][data-finding][tabindex=0]
 //     [aria-describedby → its .why element]  with button.apply when the finding has a fix
 //   #signin form (#token, #signin-button), #role, #sign-out, #messages
+//   #rewrite ("Rewrite towards empathy": enabled while the verdict is sympathetic or dismissive)
+//   #rewrite-panel[data-stale] (the proposal; nothing in the reply changes until #rewrite-accept)
+//     #rewrite-text, #rewrite-removed li[data-cue], #rewrite-added li, #rewrite-lost li,
+//     #rewrite-accept ("Use this": replaces the reply and checks it), #rewrite-dismiss
 
 export const TOKEN_KEY = 'evenkeel.token';
 
@@ -247,6 +251,8 @@ const EMOTION_WORD = {
   confusion: 'confused',
   disappointment: 'disappointed',
 };
+// Verdicts for which "Rewrite towards empathy" is offered.
+const REWRITABLE = new Set(['sympathetic', 'dismissive']);
 const STANCE_LABEL = {
   empathetic: 'Empathetic',
   sympathetic: 'Sympathetic',
@@ -377,6 +383,8 @@ function initLive() {
   const tooltip = $('#tooltip');
   const applyFirst = $('#apply-first');
   const exampleBtn = $('#example');
+  const rewriteBtn = $('#rewrite');
+  const rewritePanel = $('#rewrite-panel');
 
   const state = {
     analysis: null, // last rendered /v1/check answer
@@ -393,6 +401,8 @@ function initLive() {
     linked: new Set(), // finding indexes outlined from the list
     caretFinding: -1,
     started: false,
+    rewriting: null, // the AbortController of a /v1/rewrite in flight
+    proposal: null, // { text, forReply, forCustomer } shown in #rewrite-panel
   };
 
   // ---- rendering the highlights ----
@@ -654,6 +664,7 @@ function initLive() {
     setScores(a.scores);
     renderNotes(a);
     renderFindings(a);
+    updateRewriteButton();
     updateAtCaret();
     const fresh = isFresh();
     verdict.dataset.seq = String(seq);
@@ -683,6 +694,7 @@ function initLive() {
     findingsEmpty.hidden = false;
     findingsEmpty.textContent = 'Nothing to point out yet.';
     applyFirst.disabled = true;
+    updateRewriteButton();
     atCaret.textContent = '';
     verdict.dataset.seq = String(++state.reqSeq);
     verdict.dataset.fresh = 'true';
@@ -762,6 +774,7 @@ function initLive() {
     updateAtCaret();
     verdict.dataset.fresh = 'false';
     editor.dataset.state = 'stale';
+    markProposalStale();
     scheduleCheck();
   }
 
@@ -947,6 +960,94 @@ function initLive() {
     delete tooltip.dataset.finding;
   }
 
+  // ---- rewriting the whole reply towards empathy ----
+
+  function updateRewriteButton() {
+    const stance = state.analysis ? state.analysis.stance : null;
+    rewriteBtn.disabled = Boolean(state.rewriting) || !REWRITABLE.has(stance) || !reply.value.trim();
+  }
+
+  function markProposalStale() {
+    const p = state.proposal;
+    if (!p || rewritePanel.hidden) return;
+    const stale = p.forReply !== reply.value || p.forCustomer !== customerValue();
+    rewritePanel.dataset.stale = String(stale);
+    $('#rewrite-stale').hidden = !stale;
+  }
+
+  function closeProposal({ focus = false } = {}) {
+    const hadFocus = rewritePanel.contains(document.activeElement);
+    rewritePanel.hidden = true;
+    state.proposal = null;
+    if (focus || hadFocus) (rewriteBtn.disabled ? reply : rewriteBtn).focus({ preventScroll: true });
+  }
+
+  function showProposal(r, forReply, forCustomer) {
+    state.proposal = { text: r.text, forReply, forCustomer };
+    const before = r.stance_before;
+    const after = r.stance_after;
+    $('#rewrite-stances').replaceChildren(
+      el('span', { class: `stance-chip stance-${before}`, text: STANCE_LABEL[before] || before }),
+      el('span', { class: 'rewrite-arrow', 'aria-label': 'becomes', text: '→' }),
+      el('span', { class: `stance-chip stance-${after}`, text: STANCE_LABEL[after] || after }),
+    );
+    $('#rewrite-text').textContent = r.text;
+    const removed = Array.isArray(r.removed) ? r.removed : [];
+    $('#rewrite-removed').replaceChildren(
+      ...removed.map((x) =>
+        el('li', { 'data-cue': x.cue }, el('span', { class: 'cue-name', text: `${humanCue(x.cue)}: ` }), el('q', { class: 'removed-text', text: x.text })),
+      ),
+    );
+    $('#rewrite-removed-box').hidden = removed.length === 0;
+    const added = Array.isArray(r.added) ? r.added : [];
+    $('#rewrite-added').replaceChildren(...added.map((t) => el('li', {}, el('q', { class: 'added-text', text: t }))));
+    $('#rewrite-added-box').hidden = added.length === 0;
+    const lost = Array.isArray(r.lost) ? r.lost : [];
+    $('#rewrite-lost').replaceChildren(...lost.map((t) => el('li', { text: t })));
+    $('#rewrite-lost-box').hidden = lost.length === 0;
+    rewritePanel.dataset.stale = 'false';
+    $('#rewrite-stale').hidden = true;
+    rewritePanel.hidden = false;
+    $('#rewrite-title').focus({ preventScroll: true });
+    rewritePanel.scrollIntoView({ block: 'nearest', behavior: 'smooth' });
+  }
+
+  async function requestRewrite() {
+    const replyText = reply.value;
+    const customerText = customerValue();
+    if (!replyText.trim()) return;
+    if (state.rewriting) state.rewriting.abort();
+    const ctrl = new AbortController();
+    state.rewriting = ctrl;
+    const label = rewriteBtn.textContent;
+    rewriteBtn.textContent = 'Rewriting…';
+    updateRewriteButton();
+    try {
+      const r = await api('/v1/rewrite', { method: 'POST', json: { reply: replyText, customer: customerText }, signal: ctrl.signal });
+      if (!r || typeof r.text !== 'string') throw new Error('unexpected answer from /v1/rewrite');
+      clearMessage('rewrite');
+      showProposal(r, replyText, customerText);
+    } catch (e) {
+      if (e && e.name === 'AbortError') return;
+      if (e instanceof ApiError && e.status === 401) return;
+      showMessage(`Rewrite failed: ${describeError(e)}`, { key: 'rewrite' });
+    } finally {
+      if (state.rewriting === ctrl) state.rewriting = null;
+      rewriteBtn.textContent = label;
+      updateRewriteButton();
+    }
+  }
+
+  function acceptProposal() {
+    const p = state.proposal;
+    if (!p) return;
+    closeProposal();
+    setReplyText(p.text, p.text.length);
+    autoGrow();
+    showMessage('Rewrite applied; Ctrl+Z in the reply takes it back.', { kind: 'info', key: 'apply', timeout: 5000 });
+    runCheck();
+  }
+
   // ---- the example ----
 
   const EXAMPLE_CUSTOMER = "I've been waiting three weeks for my refund and nobody answers my emails. This is ridiculous.";
@@ -958,7 +1059,17 @@ function initLive() {
   reply.addEventListener('scroll', syncScroll);
   customer.addEventListener('input', () => {
     verdict.dataset.fresh = 'false';
+    markProposalStale();
     scheduleCheck();
+  });
+  rewriteBtn.addEventListener('click', requestRewrite);
+  $('#rewrite-accept').addEventListener('click', acceptProposal);
+  $('#rewrite-dismiss').addEventListener('click', () => closeProposal({ focus: true }));
+  rewritePanel.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') {
+      ev.preventDefault();
+      closeProposal({ focus: true });
+    }
   });
   reply.addEventListener('keydown', (ev) => {
     if (ev.altKey && ev.key === 'Enter') {
@@ -1011,4 +1122,4 @@ function initLive() {
   });
 }
 
-if (document.body && document.body.dataset.page === 'live') initLive();
+if (typeof document !== 'undefined' && document.body && document.body.dataset.page === 'live') initLive();
