@@ -125,6 +125,14 @@ fn sentences(text: &str) -> Vec<Sentence> {
         if start.is_none() && !c.is_whitespace() {
             start = Some(at);
         }
+        // An emoji followed by a space ends a sentence the way "!" would ("too 😤 Reinstall").
+        if is_emoji(c) && chars.get(i + 1).is_some_and(|&(_, n)| n.is_whitespace()) {
+            if let Some(s) = start.take() {
+                out.push(Sentence { start: s, end: at + c.len_utf8() });
+            }
+            i += 1;
+            continue;
+        }
         if matches!(c, '.' | '!' | '?' | '…') {
             let mut j = i + 1;
             while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '…' | '"' | '\'' | ')' | '”' | '’') {
@@ -146,6 +154,10 @@ fn sentences(text: &str) -> Vec<Sentence> {
         out.push(Sentence { start: s, end });
     }
     out
+}
+
+fn is_emoji(c: char) -> bool {
+    matches!(c as u32, 0x1F300..=0x1FAFF | 0x2600..=0x27BF | 0x1F000..=0x1F2FF)
 }
 
 fn is_risky(cue: Cue) -> bool {
@@ -207,8 +219,8 @@ fn soften_promise(s: &str) -> String {
     static SHRINK: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)\b(literally|only|just|merely|simply|even|obviously|clearly|actually|honestly)\b\s*|\b(a|an|the) (100% )?guarantee (that )?|\bgiving you (a )?(100% )?guarantee (that )?|\b100% (sure|certain)\b,?\s*|\b100%\s+(?P<verb>have|get|be|see|receive|arrive|work|fix|sort|solve|resolve|refund|deliver|send|call|email|replace|repair)\b").expect("valid")
     });
-    let s = PROMISE_THAT.replace_all(s, "").to_string();
-    let s = CERTAIN.replace_all(&s, "").to_string();
+    let s = PROMISE_THAT.replace_all(s, " ").to_string();
+    let s = CERTAIN.replace_all(&s, " ").to_string();
     let s = SHRINK.replace_all(&s, "$verb").to_string();
     static NEVER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(this|it|that) will never happen (to you )?again\b[^.!?]*").expect("valid"));
     NEVER.replace_all(&s, "I've passed this on so it can be looked at").to_string()
@@ -415,14 +427,30 @@ fn remove_risky(reply: &str, a: &Analysis, soften: bool) -> (String, Vec<Removed
         // Clause by clause: a clause without risk stays; a risky clause keeps only its facts
         // and actions, without the risky words; one with neither goes.
         let mut kept: Vec<String> = Vec::new();
+        let mut dropped_before = false;
         for (c0, c1) in clauses(reply, s) {
             let clause = &reply[c0..c1];
             let risk: Vec<_> = here.iter().filter(|f| overlaps(f, c0, c1)).collect();
             if risk.is_empty() {
+                // "…is a disgrace, Rachel, and …": the name goes with the dropped clause (the
+                // acknowledgment takes it up).
+                let lone_name = clause.trim_matches(|c: char| !c.is_alphanumeric()).chars().all(char::is_alphabetic)
+                    && clause.trim_start_matches(|c: char| !c.is_alphanumeric()).starts_with(char::is_uppercase)
+                    && clause.trim_matches(|c: char| !c.is_alphanumeric()).split_whitespace().count() == 1;
+                if dropped_before && lone_name {
+                    continue;
+                }
                 kept.push(clause.to_string());
                 continue;
             }
             let acts = actions.iter().any(|f| overlaps(f, c0, c1));
+            // A finding that spans the whole sentence does not make each of its clauses risky: an
+            // action clause inside it stays, without any certainty.
+            if acts && risk.iter().all(|f| f.start < c0 || f.end > c1) && !CERTAINTY_WORDS.is_match(clause) && risk.iter().all(|f| f.end - f.start > (c1 - c0) * 2) {
+                kept.push(soften_promise(clause));
+                continue;
+            }
+            dropped_before = true;
             if protected(clause).is_empty() && !acts {
                 continue;
             }
@@ -555,6 +583,26 @@ mod tests {
         assert_eq!(r.stance_before, Stance::Dismissive);
         assert!(r.text.contains(QUESTION), "{}", r.text);
         assert_eq!(r.stance_after, Stance::Empathetic, "{}", r.text);
+    }
+
+    #[test]
+    fn an_action_sharing_a_sentence_with_a_promise_stays_and_a_lone_name_moves_up() {
+        let r = rewrite(
+            &engine(),
+            "Six hours with no water is a disgrace, Rachel, and I'm so sorry you and the kids went through that. I've flagged it with our ops director and I promise you this will never happen again.",
+            None,
+        );
+        assert!(r.text.contains("I've flagged it with our ops director"), "{}", r.text);
+        assert!(!r.text.contains("never happen again") && !r.text.contains("disgrace"), "{}", r.text);
+        assert!(r.text.starts_with("Rachel, ") || r.text.contains(", Rachel."), "{}", r.text);
+        assert!(!r.text.contains("andthis") && !r.text.contains("Rachel, and"), "{}", r.text);
+    }
+
+    #[test]
+    fn an_emoji_ends_a_sentence() {
+        let t = "It drives me up the wall too 😤 Reinstall it and log in again.";
+        let got: Vec<&str> = sentences(t).iter().map(|s| &t[s.start..s.end]).collect();
+        assert_eq!(got, ["It drives me up the wall too 😤", "Reinstall it and log in again."]);
     }
 
     #[test]
