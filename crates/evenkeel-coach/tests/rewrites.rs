@@ -59,11 +59,11 @@ fn risky_replies_are_rewritten_to_empathy_keeping_every_fact() {
     }
     std::fs::write(root.join("target/rewrite-failures.txt"), failures.join("\n")).ok();
     // Issue 6 asks for every rewrite to pass. Not there yet: these floors are what the
-    // rewriter reaches now (93.9% empathetic, 99.8% facts kept, 100% sized on 2,530 replies),
+    // rewriter reaches now (95.1% empathetic, 99.8% facts kept, 100% sized on 2,530 replies),
     // so that a change that makes it worse fails here. Raise them as it improves.
     let rate = |k: usize| k as f64 / n as f64;
     assert!(n > 2000, "the corpus has its risky replies");
-    assert!(rate(empathetic) >= 0.93, "empathetic {empathetic}/{n}; see target/rewrite-failures.txt");
+    assert!(rate(empathetic) >= 0.945, "empathetic {empathetic}/{n}; see target/rewrite-failures.txt");
     assert!(rate(kept) >= 0.995, "facts kept {kept}/{n}; see target/rewrite-failures.txt");
     assert_eq!(sized, n, "every rewrite is non-empty and at most twice the original plus 40 words");
 }
