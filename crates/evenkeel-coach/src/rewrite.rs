@@ -181,6 +181,16 @@ fn is_signoff(s: &str) -> bool {
     S.is_match(s.trim())
 }
 
+/// What is left of a clause ends mid-phrase ("it must all be", "this is so"): a fragment.
+fn dangling(s: &str) -> bool {
+    const OPEN: &[&str] = &[
+        "be", "is", "are", "was", "were", "been", "am", "so", "too", "very", "really", "the", "a", "an", "of", "to", "for", "with", "and", "but", "at", "in", "on",
+        "my", "our", "your", "that", "this", "just", "feel", "feels", "felt", "makes", "made", "me", "must", "would", "could",
+    ];
+    let last = s.trim_end_matches(|c: char| !c.is_alphanumeric()).rsplit(|c: char| !c.is_alphanumeric() && c != '\'').next().unwrap_or("").to_lowercase();
+    OPEN.contains(&last.as_str())
+}
+
 /// A sentence that is only an exclamation of alarm.
 fn is_exclamation(s: &str) -> bool {
     static E: LazyLock<Regex> = LazyLock::new(|| {
@@ -488,12 +498,13 @@ fn remove_risky(reply: &str, a: &Analysis, soften: bool) -> (String, Vec<Removed
             if !lost.is_empty() {
                 rest = soften_promise(clause);
             }
-            if !only_filler(&rest) || !protected(&rest).is_empty() {
+            let facts_left = !protected(&rest).is_empty();
+            if (!only_filler(&rest) && !dangling(&rest)) || facts_left {
                 kept.push(rest);
             }
         }
         let joined = tidy(&kept.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" "));
-        if joined.is_empty() || only_filler(&joined) && protected(&joined).is_empty() {
+        if joined.is_empty() || (only_filler(&joined) || dropped_before && dangling(&joined)) && protected(&joined).is_empty() {
             drop_sentence(&mut last);
             continue;
         }
@@ -618,6 +629,13 @@ mod tests {
         let r = rewrite(&engine(), "Dear Mr Evans,\n\nRefund requests are reviewed per our Terms of Service. The decision is final.\n\nYours sincerely,\nClaims Team", Some("Why was my refund refused?"));
         assert!(r.text.contains("Terms of Service") && !r.text.contains("per our"), "{}", r.text);
         assert!(r.text.ends_with("\n\nYours sincerely,\nClaims Team"), "{}", r.text);
+    }
+
+    #[test]
+    fn no_fragment_is_left_where_pity_was_taken_out() {
+        let r = rewrite(&engine(), "Aww bless your heart, it must all be so bewildering for you at your age! Tap 'Accounts' at the bottom and your pension shows on the 1st of each month.", None);
+        assert!(!r.text.contains("must all be") && !r.text.contains("your age"), "{}", r.text);
+        assert!(r.text.contains("Tap 'Accounts' at the bottom"), "{}", r.text);
     }
 
     #[test]
