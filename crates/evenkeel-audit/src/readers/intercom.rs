@@ -92,8 +92,7 @@ impl<R: BufRead> Iterator for IntercomReader<R> {
             }
             let (line, v) = self.lines.next()?;
             match v {
-                Ok(v) if v.is_object() => self.conversation(line, &v),
-                Ok(_) => self.pending.push_back(Err(Malformed { file: self.file.clone(), line, field: None, reason: "not a JSON object".into() })),
+                Ok(v) => self.conversation(line, &v),
                 Err(reason) => self.pending.push_back(Err(Malformed { file: self.file.clone(), line, field: None, reason })),
             }
         }

@@ -27,8 +27,7 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
                 Some(Err(Malformed { file: self.file.clone(), line, field: field.map(str::to_string), reason }))
             };
             let v = match value {
-                Ok(v @ serde_json::Value::Object(_)) => v,
-                Ok(_) => return bad(None, "not a JSON object".into()),
+                Ok(v) => v,
                 Err(e) => return bad(None, e),
             };
             let m = &self.mapping;

@@ -141,8 +141,9 @@ pub fn open_as(path: &Path, label: &str, format: Format, mapping: &Mapping, byte
     })
 }
 
-/// Reads a file as lines of JSON, one value per line, with 1-based line numbers. Blank lines
-/// are skipped; a line that is not UTF-8 or not JSON is returned as an error with its number.
+/// Reads a file as lines of JSON, one object per line, with 1-based line numbers. Blank lines
+/// are skipped; a line that is not UTF-8, not JSON or not an object is returned as an error
+/// with its number (every export format here has an object per line).
 pub(crate) struct JsonLines<R> {
     input: R,
     line_no: u64,
@@ -181,13 +182,15 @@ impl<R: BufRead> Iterator for JsonLines<R> {
             if text.is_empty() {
                 continue;
             }
-            let parsed = serde_json::from_str(text).map_err(|e| {
-                if truncated && e.is_eof() {
-                    format!("invalid JSON: the last line is cut short ({e})")
-                } else {
-                    format!("invalid JSON: {e}")
-                }
-            });
+            let parsed = serde_json::from_str(text)
+                .map_err(|e| {
+                    if truncated && e.is_eof() {
+                        format!("invalid JSON: the last line is cut short ({e})")
+                    } else {
+                        format!("invalid JSON: {e}")
+                    }
+                })
+                .and_then(|v: serde_json::Value| if v.is_object() { Ok(v) } else { Err("not a JSON object".to_string()) });
             return Some((self.line_no, parsed));
         }
     }

@@ -126,8 +126,7 @@ impl<R: BufRead> Iterator for ZendeskReader<R> {
             }
             let (line, v) = self.lines.next()?;
             match v {
-                Ok(v) if v.is_object() => self.read_line(line, v),
-                Ok(_) => self.pending.push_back(Err(Malformed { file: self.file.clone(), line, field: None, reason: "not a JSON object".into() })),
+                Ok(v) => self.read_line(line, v),
                 Err(reason) => self.pending.push_back(Err(Malformed { file: self.file.clone(), line, field: None, reason })),
             }
         }
