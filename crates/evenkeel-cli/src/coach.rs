@@ -51,11 +51,7 @@ struct Session {
 impl Session {
     fn history(&self) -> Result<Vec<Past>> {
         let Some((store, who)) = &self.store else { return Ok(Vec::new()) };
-        let attempts = self.rt.block_on(store.attempts(who))?;
-        Ok(attempts
-            .into_iter()
-            .map(|a| Past { scenario: a.scenario, at_ms: a.at, score: a.score as u32, met: a.met, missed: a.missed, risky: a.risky })
-            .collect())
+        Ok(self.rt.block_on(store.attempts(who))?.into_iter().map(Attempt::past).collect())
     }
 }
 
@@ -108,16 +104,7 @@ pub fn run(setup: &setup::Options, args: Args, color: bool) -> Result<ExitCode> 
         }
         writeln!(out, "\nA reply that does all of this:\n{}", indent(&s.model_reply))?;
         if let Some((store, who)) = &session.store {
-            let a = Attempt {
-                scenario: s.id.clone(),
-                at: now_ms(),
-                score: sc.percent as i64,
-                stance: sc.analysis.stance.name().to_string(),
-                met: sc.criteria.iter().filter(|c| c.met).map(|c| c.name.to_string()).collect(),
-                missed: sc.criteria.iter().filter(|c| !c.met).map(|c| c.name.to_string()).collect(),
-                risky: sc.risky_cues.iter().map(|c| c.name().to_string()).collect(),
-            };
-            session.rt.block_on(store.record_attempt(who, &a))?;
+            session.rt.block_on(store.record_attempt(who, &Attempt::scored(&s.id, &sc)))?;
         }
         write!(out, "\nAnother scenario? [Enter: yes, q: quit] ")?;
         out.flush()?;

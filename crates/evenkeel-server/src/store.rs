@@ -313,6 +313,26 @@ pub struct QuizAnswer {
     pub truth: String,
 }
 
+impl Attempt {
+    /// The record of a reply scored against `scenario`.
+    pub fn scored(scenario: &str, sc: &evenkeel_coach::score::Score) -> Attempt {
+        Attempt {
+            scenario: scenario.to_string(),
+            at: now_ms(),
+            score: sc.percent as i64,
+            stance: sc.analysis.stance.name().to_string(),
+            met: sc.criteria.iter().filter(|c| c.met).map(|c| c.name.to_string()).collect(),
+            missed: sc.criteria.iter().filter(|c| !c.met).map(|c| c.name.to_string()).collect(),
+            risky: sc.risky_cues.iter().map(|c| c.name().to_string()).collect(),
+        }
+    }
+
+    /// The attempt as the coach's planner reads it.
+    pub fn past(self) -> evenkeel_coach::plan::Past {
+        evenkeel_coach::plan::Past { scenario: self.scenario, at_ms: self.at, score: self.score as u32, met: self.met, missed: self.missed, risky: self.risky }
+    }
+}
+
 fn split(s: String) -> Vec<String> {
     s.split(',').filter(|x| !x.is_empty()).map(str::to_string).collect()
 }

@@ -21,13 +21,7 @@ fn brief(s: &Scenario) -> Value {
 }
 
 async fn history(state: &AppState, trainee: &str) -> Result<Vec<Past>, ApiError> {
-    Ok(state
-        .store
-        .attempts(trainee)
-        .await?
-        .into_iter()
-        .map(|a| Past { scenario: a.scenario, at_ms: a.at, score: a.score as u32, met: a.met, missed: a.missed, risky: a.risky })
-        .collect())
+    Ok(state.store.attempts(trainee).await?.into_iter().map(Attempt::past).collect())
 }
 
 pub async fn scenarios(State(state): State<Arc<AppState>>, _caller: AnyAgent) -> Json<Value> {
@@ -59,16 +53,7 @@ pub async fn attempt(State(state): State<Arc<AppState>>, AnyAgent(caller): AnyAg
         return Err(ApiError::unprocessable("`reply` is empty"));
     }
     let sc = evenkeel_coach::score::score(&state.engine, s, &req.reply);
-    let a = Attempt {
-        scenario: s.id.clone(),
-        at: now_ms(),
-        score: sc.percent as i64,
-        stance: sc.analysis.stance.name().to_string(),
-        met: sc.criteria.iter().filter(|c| c.met).map(|c| c.name.to_string()).collect(),
-        missed: sc.criteria.iter().filter(|c| !c.met).map(|c| c.name.to_string()).collect(),
-        risky: sc.risky_cues.iter().map(|c| c.name().to_string()).collect(),
-    };
-    state.store.record_attempt(&caller.id, &a).await?;
+    state.store.record_attempt(&caller.id, &Attempt::scored(&s.id, &sc)).await?;
     Ok(Json(json!({"score": sc, "model_reply": s.model_reply, "pitfalls": s.pitfalls})))
 }
 
