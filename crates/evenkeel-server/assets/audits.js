@@ -7,9 +7,8 @@
 //   iframe#report[sandbox=""] whose srcdoc is the report (fetched with the bearer header)
 //   #audit-list tbody tr[data-audit-id] with button.open
 
-import { api, initAuth, showMessage, clearMessage, describeError, ApiError } from './live.js';
+import { api, initAuth, showMessage, clearMessage, describeError, ApiError, $ } from './live.js';
 
-const $ = (sel, root = document) => root.querySelector(sel);
 const POLL_MS = 500;
 
 const form = $('#upload-form');

@@ -20,7 +20,7 @@
 
 export const TOKEN_KEY = 'evenkeel.token';
 
-const $ = (sel, root = document) => root.querySelector(sel);
+export const $ = (sel, root = document) => root.querySelector(sel);
 
 // ---------------------------------------------------------------------------------------------
 // Token and API
@@ -241,9 +241,9 @@ export function initAuth(onReady) {
 // ---------------------------------------------------------------------------------------------
 // Small helpers for the live page
 
-const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3 };
-const SIDE_RANK = { empathy: 0, sympathy: 1, dismissive: 1 };
-const EMOTION_WORD = {
+export const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3 };
+export const SIDE_RANK = { empathy: 0, sympathy: 1, dismissive: 1 };
+export const EMOTION_WORD = {
   anger: 'angry',
   frustration: 'frustrated',
   sadness: 'sad',
@@ -253,14 +253,14 @@ const EMOTION_WORD = {
 };
 // Verdicts for which "Rewrite towards empathy" is offered.
 const REWRITABLE = new Set(['sympathetic', 'dismissive']);
-const STANCE_LABEL = {
+export const STANCE_LABEL = {
   empathetic: 'Empathetic',
   sympathetic: 'Sympathetic',
   neutral: 'Neutral',
   dismissive: 'Dismissive',
 };
 
-function humanCue(cue) {
+export function humanCue(cue) {
   const s = String(cue || '').replace(/_/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1);
 }

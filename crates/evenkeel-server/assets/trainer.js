@@ -17,9 +17,21 @@
 //     #progress-attempts  #progress-mean  #progress-quiz  #progress-trends li.trend[data-name][data-direction]
 //     #progress-slips li  #progress-confusions li
 
-import { api, initAuth, showMessage, clearMessage, describeError, ApiError } from './live.js';
+import {
+  api,
+  initAuth,
+  showMessage,
+  clearMessage,
+  describeError,
+  ApiError,
+  $,
+  STANCE_LABEL,
+  EMOTION_WORD,
+  SEVERITY_RANK,
+  SIDE_RANK,
+  humanCue,
+} from './live.js';
 
-const $ = (sel, root = document) => root.querySelector(sel);
 const $$ = (sel, root = document) => [...root.querySelectorAll(sel)];
 
 const QUIZ_SIZE = 5;
@@ -36,20 +48,6 @@ const CRITERION_SHORT = {
   act: 'Act',
   avoid_pitfalls: 'Avoid pitfalls',
 };
-const STANCE_LABEL = {
-  empathetic: 'Empathetic',
-  sympathetic: 'Sympathetic',
-  neutral: 'Neutral',
-  dismissive: 'Dismissive',
-};
-const EMOTION_WORD = {
-  anger: 'angry',
-  frustration: 'frustrated',
-  sadness: 'sad',
-  anxiety: 'anxious',
-  confusion: 'confused',
-  disappointment: 'disappointed',
-};
 const CHANNEL_LABEL = { chat: 'Chat', email: 'Email', phone: 'Phone call', social: 'Social media' };
 const CHAT_TITLE = {
   chat: 'The customer wrote in the chat',
@@ -57,8 +55,6 @@ const CHAT_TITLE = {
   phone: 'The customer said on the phone',
   social: 'The customer posted',
 };
-const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3 };
-const SIDE_RANK = { empathy: 0, sympathy: 1, dismissive: 1 };
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -75,10 +71,6 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-function humanCue(cue) {
-  const s = String(cue || '').replace(/_/g, ' ');
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
 
 function humanWord(s) {
   const t = String(s || '').replace(/[-_]/g, ' ');
