@@ -10,6 +10,7 @@ pub mod demo;
 pub mod email;
 pub mod group;
 pub mod mapping;
+pub mod partial;
 pub mod readers;
 pub mod redact;
 pub mod report;

@@ -324,7 +324,7 @@ impl Aggregate {
 }
 
 /// Keeps the heaviest candidates; on a tie the one read first stays (deterministic).
-fn keep(list: &mut Vec<Example>, e: Example) {
+pub(crate) fn keep(list: &mut Vec<Example>, e: Example) {
     if list.len() >= CANDIDATES && list.last().is_some_and(|l| l.weight >= e.weight) {
         return;
     }
