@@ -34,7 +34,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple, Union
 
-from . import _evenkeel
+from evenkeel import _evenkeel  # absolute: this file also runs as a spark-submit script
 
 __all__ = ["SparkAudit", "audit", "read_turns", "RESULTS_DDL", "main"]
 
@@ -364,7 +364,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     builder = SparkSession.builder.appName("evenkeel audit")
     if args.master:
         builder = builder.master(args.master)
-    elif "spark.master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", "") and not os.environ.get("SPARK_ENV_LOADED"):
+    elif "PYSPARK_GATEWAY_PORT" not in os.environ:
+        # Not launched by spark-submit (which sets the master): run on this machine.
         builder = builder.master("local[*]")
     spark = builder.getOrCreate()
     started = time.time()
