@@ -148,8 +148,9 @@ def read_turns(df: Any, mapping: Union[None, str, Dict[str, str]] = None, label:
     return df.select(*cols, F.lit(label).alias("_file"), (F.monotonically_increasing_id() + 1).alias("_row"))
 
 
-def _analyse_partitions(engine: Optional[str], redact: bool):
-    """The function ``mapInArrow`` runs on each partition (on the executors)."""
+def _analyse_partitions(engine: Optional[str], redact: bool, schema: Any):
+    """The function ``mapInArrow`` runs on each partition (on the executors); ``schema`` is
+    the Arrow schema Spark expects back, computed on the driver."""
 
     def run(batches: Iterator[Any]) -> Iterator[Any]:
         import pyarrow as pa
@@ -157,7 +158,6 @@ def _analyse_partitions(engine: Optional[str], redact: bool):
         from evenkeel import _evenkeel as native
 
         auditor = native.Auditor(engine, redact)
-        schema = _arrow_schema()
         for b in batches:
             out = auditor.feed(b)
             if out.num_rows:
@@ -165,34 +165,34 @@ def _analyse_partitions(engine: Optional[str], redact: bool):
         out = auditor.finish()
         if out.num_rows:
             yield _conform(out, schema)
-        nulls = {f.name: pa.nulls(1, f.type) for f in schema if f.name != "partial"}
-        nulls["partial"] = pa.array([auditor.partial()], pa.string())
-        yield pa.RecordBatch.from_pydict(nulls, schema=schema)
+        row = {f.name: pa.nulls(1, f.type) for f in schema if f.name != "partial"}
+        row["partial"] = pa.array([auditor.partial()], schema.field("partial").type)
+        yield pa.RecordBatch.from_pydict(row, schema=schema)
 
     return run
 
 
-_SCHEMA_CACHE: Dict[str, Any] = {}
+def _arrow_schema(spark: Any) -> Any:
+    """The Arrow schema Spark expects for :data:`_OUT_DDL` (field names, nullability and string
+    layout as this session writes them)."""
+    from pyspark.sql.types import StructType
 
-
-def _arrow_schema() -> Any:
-    """The Arrow schema Spark expects for :data:`_OUT_DDL` (field names and nullability as
-    Spark writes them)."""
-    if "out" not in _SCHEMA_CACHE:
-        from pyspark.sql.types import StructType
-        try:
-            from pyspark.sql.pandas.types import to_arrow_schema
-        except ImportError:  # pragma: no cover
-            from pyspark.sql.types import to_arrow_schema  # type: ignore
-        _SCHEMA_CACHE["out"] = to_arrow_schema(StructType.fromDDL(_OUT_DDL))
-    return _SCHEMA_CACHE["out"]
+    try:
+        from pyspark.sql.pandas.types import to_arrow_schema
+    except ImportError:  # pragma: no cover
+        from pyspark.sql.types import to_arrow_schema  # type: ignore
+    large = spark.conf.get("spark.sql.execution.arrow.useLargeVarTypes", "false") == "true"
+    try:
+        return to_arrow_schema(StructType.fromDDL(_OUT_DDL), prefers_large_types=large)
+    except TypeError:  # pyspark 3.5: no large types
+        return to_arrow_schema(StructType.fromDDL(_OUT_DDL))
 
 
 def _conform(batch: Any, schema: Any) -> Any:
     """The Rust results with a null ``partial`` column, cast to Spark's schema."""
     import pyarrow as pa
 
-    cols = [batch.column(i) for i in range(batch.num_columns)] + [pa.nulls(batch.num_rows, pa.string())]
+    cols = [batch.column(i) for i in range(batch.num_columns)] + [pa.nulls(batch.num_rows, schema.field("partial").type)]
     names = [f.name for f in schema]
     t = pa.Table.from_arrays(cols, names=names).cast(schema)
     return t.to_batches()[0] if t.num_rows else pa.RecordBatch.from_pylist([], schema=schema)
@@ -243,7 +243,7 @@ def audit(
     key = [F.col("_file"), F.trim(F.col("conversation"))]
     n = partitions or int(spark.conf.get("spark.sql.shuffle.partitions"))
     grouped = turns.repartition(n, *key).sortWithinPartitions(*key, F.col("_row"))
-    out = grouped.mapInArrow(_analyse_partitions(engine, redact), _OUT_DDL)
+    out = grouped.mapInArrow(_analyse_partitions(engine, redact, _arrow_schema(spark)), _OUT_DDL)
     out = out.persist(StorageLevel.MEMORY_AND_DISK)
     partials = [r[0] for r in out.where(F.col("partial").isNotNull()).select("partial").collect()]
     results = out.where(F.col("partial").isNull()).drop("partial")
