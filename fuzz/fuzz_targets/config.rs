@@ -12,6 +12,8 @@ fuzz_target!(|data: &[u8]| {
         Ok(c) => c,
         Err(e) => {
             let rest = e.strip_prefix("evenkeel.toml").expect("the error names the file");
+            let message = rest.trim_start_matches(':').trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(':');
+            assert!(!message.trim().is_empty(), "an error without a message: {e:?}");
             if let Some(line) = rest.strip_prefix(':').and_then(|r| r.split(':').next()).and_then(|l| l.parse::<usize>().ok()) {
                 assert!(line >= 1 && line <= source.matches('\n').count() + 1, "error line {line} outside the file: {e}");
             }

@@ -40,9 +40,10 @@ impl Config {
             let line = e
                 .span()
                 .map(|s| source[..s.start.min(source.len())].matches('\n').count() + 1);
+            let message = crate::pack::toml_message(source, &e);
             match line {
-                Some(l) => format!("{file}:{l}: {}", e.message()),
-                None => format!("{file}: {}", e.message()),
+                Some(l) => format!("{file}:{l}: {message}"),
+                None => format!("{file}: {message}"),
             }
         })
     }

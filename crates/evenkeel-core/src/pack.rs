@@ -281,7 +281,7 @@ impl Pack {
         };
         let parsed: PackFile = toml::from_str(source).map_err(|e| {
             let line = e.span().map(|s| line_of(source, s.start));
-            err(line, None, e.message().to_string())
+            err(line, None, toml_message(source, &e))
         })?;
         let name = parsed.pack.name.trim().to_string();
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
@@ -427,6 +427,18 @@ impl Pack {
             macros: parsed.macros,
             defaults: parsed.defaults,
         })
+    }
+}
+
+/// The message of a TOML error. toml leaves it empty for some syntax errors (a control
+/// character in a comment); then say what is at the spot.
+pub(crate) fn toml_message(source: &str, e: &toml::de::Error) -> String {
+    if !e.message().trim().is_empty() {
+        return e.message().to_string();
+    }
+    match e.span().and_then(|s| source.get(s.start..)).and_then(|rest| rest.chars().next()) {
+        Some(c) => format!("invalid TOML: unexpected character {c:?}"),
+        None => "invalid TOML".to_string(),
     }
 }
 
