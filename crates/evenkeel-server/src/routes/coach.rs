@@ -66,11 +66,15 @@ pub struct QuizQuery {
     pub seed: Option<u64>,
 }
 
-pub async fn quiz(State(state): State<Arc<AppState>>, _caller: AnyAgent, ApiQuery(q): ApiQuery<QuizQuery>) -> Json<Value> {
+pub async fn quiz(State(state): State<Arc<AppState>>, _caller: AnyAgent, ApiQuery(q): ApiQuery<QuizQuery>) -> Result<Json<Value>, ApiError> {
+    let n = q.n.unwrap_or(5);
+    if !(1..=50).contains(&n) {
+        return Err(ApiError::bad_request(format!("`n` is {n}; a round has 1 to 50 items")));
+    }
     let items = plan::quiz_items(&state.scenarios);
-    let round = plan::quiz_round(&items, q.n.unwrap_or(5).clamp(1, 50), q.seed.unwrap_or_else(|| now_ms() as u64));
+    let round = plan::quiz_round(&items, n, q.seed.unwrap_or_else(|| now_ms() as u64));
     let shown: Vec<Value> = round.iter().map(|i| json!({"id": i.id, "customer": i.customer, "reply": i.reply})).collect();
-    Json(json!({"items": shown}))
+    Ok(Json(json!({"items": shown})))
 }
 
 #[derive(Debug, Deserialize)]
