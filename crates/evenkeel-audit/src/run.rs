@@ -91,6 +91,10 @@ pub enum AuditError {
     Usage(String),
     #[error("{path}: the checkpoint cannot be read ({reason}); start again with --overwrite")]
     Checkpoint { path: String, reason: String },
+    /// Writing failed once the audit was under way (the disk filled up, the folder became
+    /// read-only): what was done is kept, and `--resume` carries on from the last checkpoint.
+    #[error("{path}: {error}\nthe audit stopped; what it had done is kept in the output folder: make room (or make the folder writable) and run the same command with --resume to carry on")]
+    Interrupted { path: String, error: io::Error },
 }
 
 fn write_err(path: &Path) -> impl FnOnce(io::Error) -> AuditError + '_ {
@@ -218,13 +222,44 @@ pub fn run(engine: &Engine, opts: &Options, progress: &(dyn Fn(Progress) + Sync)
     }
     results.set_len(results_bytes).map_err(write_err(&results_path))?;
     io::Seek::seek(&mut results, io::SeekFrom::Start(results_bytes)).map_err(write_err(&results_path))?;
-    let mut results = BufWriter::with_capacity(1 << 20, results);
+    let results = BufWriter::with_capacity(1 << 20, results);
 
+    let at = Resume { aggregate, skip, results_bytes };
+    write_outputs(engine, opts, &prints, fingerprint, at, results, results_path, checkpoint_path, progress).map_err(|e| match e {
+        AuditError::Write { path, source } => AuditError::Interrupted { path, error: source },
+        other => other,
+    })
+}
+
+/// Where the audit starts: from nothing, or from an interrupted run's checkpoint.
+struct Resume {
+    aggregate: Aggregate,
+    /// Items the interrupted run already folded in.
+    skip: u64,
+    results_bytes: u64,
+}
+
+/// The audit proper, once the inputs are checked and `results.jsonl` is open at the checkpoint:
+/// read, analyse, write, checkpoint; then the summary, scorecards and report.
+#[allow(clippy::too_many_arguments)]
+fn write_outputs(
+    engine: &Engine,
+    opts: &Options,
+    prints: &[InputPrint],
+    fingerprint: Fingerprint,
+    at: Resume,
+    mut results: BufWriter<File>,
+    results_path: PathBuf,
+    checkpoint_path: PathBuf,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Outcome, AuditError> {
+    let out = &opts.out;
+    let Resume { aggregate, skip, results_bytes } = at;
     let bytes_total: u64 = prints.iter().map(|p| p.bytes).sum();
     let bytes_read = Arc::new(AtomicU64::new(0));
     let (tx, rx) = mpsc::sync_channel::<Vec<Item>>(2);
     let reader = {
-        let prints = prints.clone();
+        let prints = prints.to_vec();
         let mapping = opts.mapping.clone();
         let bytes_read = bytes_read.clone();
         let window = opts.window;
@@ -399,11 +434,18 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AuditError> {
 /// file or the new one, never half of one.
 fn write_replace(path: &Path, bytes: &[u8], sync: bool) -> Result<(), AuditError> {
     let tmp = path.with_extension(format!("{}.tmp", path.extension().and_then(|e| e.to_str()).unwrap_or("")));
-    let mut f = File::create(&tmp).map_err(write_err(&tmp))?;
-    f.write_all(bytes).map_err(write_err(&tmp))?;
-    if sync {
-        f.sync_data().map_err(write_err(&tmp))?;
+    let written = (|| {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        if sync {
+            f.sync_data()?;
+        }
+        Ok(())
+    })();
+    if let Err(source) = written {
+        // No half-written file is left behind (a full disk gets its room back, too).
+        let _ = fs::remove_file(&tmp);
+        return Err(AuditError::Write { path: tmp.display().to_string(), source });
     }
-    drop(f);
     fs::rename(&tmp, path).map_err(write_err(path))
 }
