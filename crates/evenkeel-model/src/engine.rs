@@ -17,8 +17,8 @@
 //! `model` alone uses the same steps without rule findings (rule activations remain
 //! features); `rules` is the rule engine unchanged.
 
-use crate::features::rule_cover;
-use crate::model::{Model, Prediction, TaggedSpan};
+use crate::features::{reply_features, rule_cover};
+use crate::model::{Model, Prediction, ReplyHead, TaggedSpan, REPLY_BUCKETS};
 use crate::tokens::tokenize;
 use evenkeel_core::document::Positions;
 use evenkeel_core::{stance, Analysis, Analyzer, Cue, Finding, Side, Stance};
@@ -82,6 +82,8 @@ pub struct Engine {
     /// Reply-level probability from which the model adds a cue (default [`ADD_THRESHOLD`]).
     pub add_threshold: f32,
     texts: Vec<CueTexts>,
+    /// The model's reply-level classifiers laid out for speed (see [`ReplyHead`]).
+    head: Option<ReplyHead>,
 }
 
 impl Engine {
@@ -101,7 +103,8 @@ impl Engine {
                 }
             })
             .collect();
-        Ok(Engine { analyzer, model, kind, add_threshold: ADD_THRESHOLD, texts })
+        let head = model.as_ref().and_then(ReplyHead::new);
+        Ok(Engine { analyzer, model, kind, add_threshold: ADD_THRESHOLD, texts, head })
     }
 
     pub fn analyze(&self, reply: &str, customer: Option<&str>) -> Analysis {
@@ -117,7 +120,13 @@ impl Engine {
             _ => return rules,
         };
         let tokens = tokenize(reply);
-        let pred = model.predict(&tokens, None, &rules);
+        let pred = match &self.head {
+            Some(head) => {
+                let (stance, cues) = head.predict(&reply_features(&tokens, &rules, REPLY_BUCKETS));
+                Prediction { stance, cues, emotion: None }
+            }
+            None => model.predict(&tokens, None, &rules),
+        };
         let mut findings: Vec<Finding> = if self.kind == EngineKind::Hybrid { rules.findings.clone() } else { Vec::new() };
         let have: Vec<Cue> = findings.iter().map(|f| f.cue).collect();
         let mut added: Vec<(TaggedSpan, f32)> = Vec::new();
@@ -187,11 +196,16 @@ impl Engine {
 
     /// The hybrid engine's extra conditions for a cue the rules missed. Offering an action or
     /// apologising never changes a stance, and the rules find them well: the model does not
-    /// add them. Any other cue needs the stance classifier to agree that the reply leans the
-    /// way the cue pulls: two independent readings, or no finding.
+    /// add them. Nor does it add the cold cues: whether a refusal minimises or a remark blames
+    /// hangs on exact wording (a limit with its reason, a fact that implies an error) that the
+    /// rules spell out and the model reads poorly on real replies; calling an agent dismissive
+    /// on the model's word alone is the costliest mistake it can make. Any other cue needs the
+    /// stance classifier to agree that the reply leans the way the cue pulls: two independent
+    /// readings, or no finding.
     fn hybrid_may_add(&self, cue: Cue, pred: &Prediction) -> bool {
         let pulls = match cue.side() {
             _ if matches!(cue, Cue::OffersAction | Cue::Apologizes) => return false,
+            Side::Dismissive => return false,
             Side::Sympathy => Stance::Sympathetic,
             Side::Dismissive => Stance::Dismissive,
             Side::Empathy => Stance::Empathetic,

@@ -35,17 +35,28 @@ impl Sink {
     }
 }
 
-/// Character 4-grams of a word (with edges), for typos and unseen inflections.
+/// Character 4-grams of a word (with edges), for typos and unseen inflections. Each gram is a
+/// slice of the padded word between five char boundaries kept in a ring, so a word costs one
+/// allocation however long it is.
 fn char_grams(word: &str, mut f: impl FnMut(&str)) {
-    let padded: Vec<char> = format!("<{word}>").chars().collect();
-    if padded.len() < 4 {
-        return;
+    let padded = format!("<{word}>");
+    let mut bounds = padded.char_indices().map(|(i, _)| i).chain(std::iter::once(padded.len()));
+    let mut ring = [0usize; 5];
+    for slot in ring.iter_mut() {
+        match bounds.next() {
+            Some(b) => *slot = b,
+            None => return,
+        }
     }
-    let mut buf = String::new();
-    for w in padded.windows(4) {
-        buf.clear();
-        buf.extend(w.iter());
-        f(&buf);
+    loop {
+        f(&padded[ring[0]..ring[4]]);
+        match bounds.next() {
+            Some(b) => {
+                ring.rotate_left(1);
+                ring[4] = b;
+            }
+            None => return,
+        }
     }
 }
 
@@ -206,6 +217,19 @@ pub fn rule_cover(tokens: &[Token], rules: &Analysis) -> Vec<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn char_grams_are_the_four_char_windows_of_the_padded_word() {
+        let grams = |w: &str| {
+            let mut v = Vec::new();
+            char_grams(w, |g| v.push(g.to_string()));
+            v
+        };
+        assert_eq!(grams("sorry"), ["<sor", "sorr", "orry", "rry>"]);
+        assert_eq!(grams("zoë"), ["<zoë", "zoë>"]);
+        assert_eq!(grams("ab"), ["<ab>"]);
+        assert!(grams("a").is_empty());
+    }
 
     #[test]
     fn hashing_is_stable_and_in_range() {

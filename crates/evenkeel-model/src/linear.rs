@@ -144,7 +144,7 @@ impl Binary {
     }
 }
 
-fn softmax_in_place(z: &mut [f32]) {
+pub(crate) fn softmax_in_place(z: &mut [f32]) {
     let max = z.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let mut sum = 0.0;
     for v in z.iter_mut() {

@@ -127,3 +127,29 @@ fn customer_emotion_alone_matches_analyze() {
         }
     }
 }
+
+/// The hybrid engine scores replies through the fused [`ReplyHead`]; it must give exactly what
+/// the model's separate classifiers give, or the speed-up would change answers.
+#[test]
+fn the_fused_reply_head_gives_the_same_probabilities_as_the_model() {
+    use evenkeel_model::features::reply_features;
+    use evenkeel_model::model::{ReplyHead, REPLY_BUCKETS};
+    use evenkeel_model::tokens::tokenize;
+    let model = embedded::default_model().expect("an embedded model");
+    let head = ReplyHead::new(&model).expect("the embedded model has one bucket count");
+    let analyzer = Analyzer::builtin();
+    for r in [
+        "I can see why that makes you angry. What happened when you tried to pay?",
+        "This is outrageous, I'm furious on your behalf and I promise it will never happen again!!",
+        "As I already explained, the fee stands.",
+        "Your refund was issued on 3 May.",
+        "",
+    ] {
+        let rules = analyzer.analyze(r, None);
+        let tokens = tokenize(r);
+        let p = model.predict(&tokens, None, &rules);
+        let (stance, cues) = head.predict(&reply_features(&tokens, &rules, REPLY_BUCKETS));
+        assert_eq!(p.stance, stance, "{r}");
+        assert_eq!(p.cues, cues, "{r}");
+    }
+}
