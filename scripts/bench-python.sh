@@ -6,7 +6,8 @@
 #   2. `python -m evenkeel.spark` on local[2] against `evenkeel audit` on the same demo export
 #      of TURNS agent turns (turns per second, and the per-turn overhead Spark adds).
 # Usage: scripts/bench-python.sh [N] [TURNS] [ENGINE]   (defaults: 1000000 200000 hybrid)
-# Needs the venv and wheel that scripts/test-python.sh builds and installs.
+# Needs the venv and wheel that scripts/test-python.sh builds and installs. EVENKEEL_BIN: a
+# release evenkeel binary to use instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -18,8 +19,10 @@ mkdir -p "$OUT"
 VENV="$ROOT/target/py-venv"
 PY="$VENV/bin/python"
 
-cargo build --release --locked -p evenkeel 2>&1 | tail -1
-BIN="$ROOT/target/release/evenkeel"
+BIN="${EVENKEEL_BIN:-$ROOT/target/release/evenkeel}"
+if [ -z "${EVENKEEL_BIN:-}" ]; then
+  cargo build --release --locked -p evenkeel 2>&1 | tail -1
+fi
 if ! "$PY" -c 'import evenkeel, pyarrow, pyspark' 2>/dev/null; then
   echo "bench-python: evenkeel, pyarrow and pyspark are not all in $VENV; run scripts/test-python.sh first (it builds and installs the wheel)" >&2
   exit 1
