@@ -148,16 +148,21 @@ impl AnalyzerBuilder {
             .iter()
             .map(|s| crate::pattern::ascii_engine_source(s).unwrap_or_default())
             .collect();
-        let set = RegexSetBuilder::new(&prefilter)
-            .case_insensitive(true)
-            .unicode(false)
-            .size_limit(256 << 20)
-            .dfa_size_limit(64 << 20)
-            .build()
-            .map_err(|e| format!("the rule packs do not compile together: {e}"))?;
+        let sets = prefilter
+            .chunks(PREFILTER_CHUNK)
+            .map(|chunk| {
+                RegexSetBuilder::new(chunk)
+                    .case_insensitive(true)
+                    .unicode(false)
+                    .size_limit(64 << 20)
+                    .dfa_size_limit(8 << 20)
+                    .build()
+                    .map_err(|e| format!("the rule packs do not compile together: {e}"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Analyzer {
             rules,
-            set,
+            sets,
             owners,
             emotions,
             allow_phrases: self.allow_phrases,
@@ -166,11 +171,18 @@ impl AnalyzerBuilder {
     }
 }
 
+/// How many patterns share one prefilter set. One set of every pattern (several hundred)
+/// needs so many lazy-DFA states on varied text that the regex engine gives up on its DFA and
+/// falls back to its slowest matcher: about 10 ms a reply on the corpus. Small sets keep
+/// each DFA small enough to stay cached; a few more passes over a short sentence cost little.
+const PREFILTER_CHUNK: usize = 16;
+
 /// The compiled analyzer. Cheap to share between threads; build it once.
 #[derive(Debug, Clone)]
 pub struct Analyzer {
     rules: Vec<Rule>,
-    set: RegexSet,
+    /// The prefilter: every pattern, in sets of [`PREFILTER_CHUNK`] (see there).
+    sets: Vec<RegexSet>,
     /// For each pattern of `set`: (rule index, pattern index within the rule).
     owners: Vec<(usize, usize)>,
     emotions: Vec<EmotionSignal>,
@@ -206,13 +218,12 @@ impl Analyzer {
         // instead of the whole reply, which is most of the analyzer's time.
         for sentence in &doc.sentences {
             let hay = &doc.text[..sentence.span.end];
-            let matched = self.set.matches_at(hay, sentence.span.start);
-            if !matched.matched_any() {
-                continue;
-            }
-            for idx in matched.iter() {
-                let (ri, pi) = self.owners[idx];
-                detect_pattern(doc, &self.rules, ri, pi, sentence, &mut cands);
+            for (k, set) in self.sets.iter().enumerate() {
+                let matched = set.matches_at(hay, sentence.span.start);
+                for idx in matched.iter() {
+                    let (ri, pi) = self.owners[k * PREFILTER_CHUNK + idx];
+                    detect_pattern(doc, &self.rules, ri, pi, sentence, &mut cands);
+                }
             }
         }
         cands
