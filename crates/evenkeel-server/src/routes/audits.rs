@@ -45,7 +45,13 @@ impl Drop for Partial {
 }
 
 pub async fn upload(State(state): State<Arc<AppState>>, LeadOrAdmin(caller): LeadOrAdmin, ApiQuery(q): ApiQuery<UploadQuery>, headers: HeaderMap, body: Body) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let format: Option<Format> = q.format.as_deref().filter(|f| !f.is_empty()).map(str::parse).transpose().map_err(ApiError::bad_request)?;
+    // Absent means "detect"; a `format` that is sent must be one of the four (the pages leave
+    // it out rather than send it empty).
+    let format: Option<Format> = match q.format.as_deref() {
+        None => None,
+        Some(f @ ("csv" | "jsonl" | "zendesk" | "intercom")) => Some(f.parse().map_err(ApiError::bad_request)?),
+        Some(other) => return Err(ApiError::bad_request(format!("unknown format `{other}`; the formats are csv, jsonl, zendesk and intercom"))),
+    };
     let mapping = q.map.as_deref().filter(|m| !m.is_empty()).map(Mapping::parse).transpose().map_err(ApiError::bad_request)?.unwrap_or_default();
     if let Some(ct) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) {
         if ct.starts_with("multipart/") || ct.starts_with("application/x-www-form-urlencoded") {
