@@ -71,13 +71,17 @@ mkdir -p "fuzz/corpus/$target" "fuzz/artifacts/$target" fuzz/logs
 log="fuzz/logs/$target-$(date -u +%Y%m%dT%H%M%SZ).log"
 
 # No sanitizer: the code under test is safe Rust, and ASan would cost a nightly std. Debug
-# assertions stay on.
-nice -n "${FUZZ_NICE:-10}" cargo fuzz build --sanitizer none --debug-assertions "$target"
+# assertions stay on. FUZZ_NO_BUILD=1 runs the binary already built (while others edit the
+# library, a build per run would rebuild it every time).
+bin="fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release/$target"
+if [[ -z "${FUZZ_NO_BUILD:-}" || ! -x "$bin" ]]; then
+    nice -n "${FUZZ_NICE:-10}" cargo fuzz build --sanitizer none --debug-assertions "$target"
+fi
 
 echo "fuzzing $target for ${seconds}s; log: $log" >&2
 set +e
-nice -n "${FUZZ_NICE:-10}" cargo fuzz run --sanitizer none --debug-assertions "$target" \
-    "fuzz/corpus/$target" "fuzz/seeds/$target" -- \
+nice -n "${FUZZ_NICE:-10}" "$bin" -artifact_prefix="fuzz/artifacts/$target/" \
+    "fuzz/corpus/$target" "fuzz/seeds/$target" \
     -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
