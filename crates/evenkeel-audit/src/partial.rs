@@ -71,7 +71,7 @@ pub fn conversation_of(turns: Vec<Turn>) -> Option<Conversation> {
 /// Analyses one conversation exactly as `evenkeel audit` does (with `--redact`: masked first).
 pub fn analyse(engine: &Engine, c: &Conversation, redacting: bool) -> ConversationResult {
     if redacting {
-        let masked: Vec<Turn> = c.turns.iter().map(redact_turn).collect();
+        let masked: Vec<Turn> = c.turns.iter().map(redact::turn).collect();
         conversation::analyze(engine, &redact::text(&c.id), c.continued, &masked)
     } else {
         conversation::analyze(engine, &c.id, c.continued, &c.turns)
@@ -79,18 +79,6 @@ pub fn analyse(engine: &Engine, c: &Conversation, redacting: bool) -> Conversati
 }
 
 /// A turn masked as `--redact` masks it (the same maskers as the audit's own reading).
-fn redact_turn(t: &Turn) -> Turn {
-    Turn {
-        conversation: redact::text(&t.conversation),
-        role: t.role,
-        agent: t.agent.as_deref().map(redact::agent),
-        team: t.team.as_deref().map(redact::text),
-        time: t.time.clone(),
-        text: redact::text(&t.text),
-        source: t.source.clone(),
-    }
-}
-
 /// A malformed record as `evenkeel audit` lists it (with `--redact`: its reason masked).
 pub fn malformed(mut m: Malformed, redacting: bool) -> Malformed {
     if redacting {

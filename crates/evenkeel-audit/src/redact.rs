@@ -96,6 +96,21 @@ fn label(kind: &str) -> &'static str {
     }
 }
 
+/// A turn with every field that can carry customer data masked: the conversation id, the agent
+/// (a stable pseudonym), the team and the text. One place, so the audit and the Spark job mask
+/// the same fields.
+pub fn turn(t: &crate::turn::Turn) -> crate::turn::Turn {
+    crate::turn::Turn {
+        conversation: text(&t.conversation),
+        role: t.role,
+        agent: t.agent.as_deref().map(agent),
+        team: t.team.as_deref().map(text),
+        time: t.time.clone(),
+        text: text(&t.text),
+        source: t.source.clone(),
+    }
+}
+
 /// The Luhn checksum every payment card number satisfies.
 pub fn luhn(digits: &[u32]) -> bool {
     if digits.len() < 13 || digits.len() > 19 {

@@ -384,7 +384,7 @@ fn analyse(engine: &Engine, item: &Item, redacting: bool) -> Analysed {
         Item::Conversation(c) => {
             let masked: Vec<Turn>;
             let (id, turns) = if redacting {
-                masked = c.turns.iter().map(redact_turn).collect();
+                masked = c.turns.iter().map(redact::turn).collect();
                 (redact::text(&c.id), &masked[..])
             } else {
                 (c.id.clone(), &c.turns[..])
@@ -397,18 +397,6 @@ fn analyse(engine: &Engine, item: &Item, redacting: bool) -> Analysed {
             }
             Analysed::Conversation(r, lines)
         }
-    }
-}
-
-fn redact_turn(t: &Turn) -> Turn {
-    Turn {
-        conversation: redact::text(&t.conversation),
-        role: t.role,
-        agent: t.agent.as_deref().map(redact::agent),
-        team: t.team.as_deref().map(redact::text),
-        time: t.time.clone(),
-        text: redact::text(&t.text),
-        source: t.source.clone(),
     }
 }
 

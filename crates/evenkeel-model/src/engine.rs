@@ -207,7 +207,6 @@ impl Engine {
             _ if matches!(cue, Cue::OffersAction | Cue::Apologizes) => return false,
             Side::Dismissive => return false,
             Side::Sympathy => Stance::Sympathetic,
-            Side::Dismissive => Stance::Dismissive,
             Side::Empathy => Stance::Empathetic,
         };
         pred.stance[crate::model::stance_index(pulls)] >= STANCE_AGREEMENT
