@@ -9,20 +9,23 @@ mod corpus;
 
 fn analyze(c: &mut Criterion) {
     let analyzer = Analyzer::builtin();
-    let replies = corpus::replies(10_000);
-    let mut g = c.benchmark_group("analyzer");
-    g.throughput(Throughput::Elements(replies.len() as u64));
-    g.sample_size(10);
-    g.bench_function("analyze 10k replies", |b| {
-        b.iter(|| {
-            let mut n = 0usize;
-            for r in &replies {
-                n += analyzer.analyze(r, None).findings.len();
-            }
-            n
-        })
-    });
-    g.finish();
+    for (name, replies) in [
+        ("synthetic 10k", corpus::replies(10_000)),
+        ("corpus", corpus::written()),
+    ] {
+        let mut g = c.benchmark_group("analyzer");
+        g.throughput(Throughput::Elements(replies.len() as u64));
+        g.sample_size(10);
+        g.bench_function(format!("analyze {name}"), |b| {
+            b.iter(|| {
+                replies
+                    .iter()
+                    .map(|r| analyzer.analyze(r, None).findings.len())
+                    .sum::<usize>()
+            })
+        });
+        g.finish();
+    }
     c.bench_function("build analyzer", |b| b.iter(Analyzer::builtin));
 }
 

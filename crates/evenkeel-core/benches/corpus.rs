@@ -21,7 +21,17 @@ impl Rng {
     }
 }
 
-const OPEN: &[&str] = &["Hi there!", "Hello Sam,", "Hey!", "Good morning.", "@4431", "Thanks for reaching out.", "", "", "Hi Priya 👋"];
+const OPEN: &[&str] = &[
+    "Hi there!",
+    "Hello Sam,",
+    "Hey!",
+    "Good morning.",
+    "@4431",
+    "Thanks for reaching out.",
+    "",
+    "",
+    "Hi Priya 👋",
+];
 const CORE: &[&str] = &[
     "I'm so sorry to hear your parcel didn't arrive today.",
     "I can see why that would be frustrating.",
@@ -57,7 +67,15 @@ const FILLER: &[&str] = &[
     "Points appear in your balance within 48 hours.",
     "The outage affected customers in three regions.",
 ];
-const CLOSE: &[&str] = &["Have a great day!", "Thanks, Jo", "^RO", "Best regards,\nThe Support Team", "", "", "Anything else I can help with?"];
+const CLOSE: &[&str] = &[
+    "Have a great day!",
+    "Thanks, Jo",
+    "^RO",
+    "Best regards,\nThe Support Team",
+    "",
+    "",
+    "Anything else I can help with?",
+];
 
 /// Reply number `i` of a run seeded with `seed`.
 pub fn reply(rng: &mut Rng) -> String {
@@ -80,4 +98,30 @@ pub fn reply(rng: &mut Rng) -> String {
 pub fn replies(n: usize) -> Vec<String> {
     let mut rng = Rng::new(0x5EED_0F_E7E4_4EE1);
     (0..n).map(|_| reply(&mut rng)).collect()
+}
+
+/// The replies of the project's own corpus (`data/corpus/*.jsonl`), in file order: text
+/// written by people, far more varied than [`replies`], so it is the figure to quote. Both
+/// benches measure each.
+#[allow(dead_code)] // not every includer of this file needs it
+pub fn written() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/corpus");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        for line in std::fs::read_to_string(&f)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+        {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            out.push(v["reply"].as_str().unwrap().to_string());
+        }
+    }
+    out
 }

@@ -7,7 +7,10 @@ mod corpus;
 use std::io::{BufWriter, Write};
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100_000);
     let out = std::io::stdout();
     let mut w = BufWriter::new(out.lock());
     for (i, r) in corpus::replies(n).iter().enumerate() {

@@ -11,27 +11,69 @@ use crate::document::{Document, Positions, Span};
 use crate::emotion;
 use crate::finding::{Analysis, Finding, Fix, SCHEMA_VERSION};
 use crate::pack::{EmotionSignal, Pack, PackError, Rule, Shared};
+use crate::prefilter::Prefilter;
 use crate::stance;
-use regex::{RegexSet, RegexSetBuilder};
 use std::collections::BTreeMap;
 
 /// The built-in rule packs, embedded in the binary: `(file name, TOML source)`.
 pub const BUILTIN_PACKS: &[(&str, &str)] = &[
-    ("rules/common.toml", include_str!("../../../rules/common.toml")),
-    ("rules/acknowledges_emotion.toml", include_str!("../../../rules/acknowledges_emotion.toml")),
-    ("rules/validates.toml", include_str!("../../../rules/validates.toml")),
-    ("rules/explores.toml", include_str!("../../../rules/explores.toml")),
-    ("rules/offers_action.toml", include_str!("../../../rules/offers_action.toml")),
-    ("rules/apologizes.toml", include_str!("../../../rules/apologizes.toml")),
-    ("rules/mirrors_emotion.toml", include_str!("../../../rules/mirrors_emotion.toml")),
-    ("rules/blames_own_side.toml", include_str!("../../../rules/blames_own_side.toml")),
+    (
+        "rules/common.toml",
+        include_str!("../../../rules/common.toml"),
+    ),
+    (
+        "rules/acknowledges_emotion.toml",
+        include_str!("../../../rules/acknowledges_emotion.toml"),
+    ),
+    (
+        "rules/validates.toml",
+        include_str!("../../../rules/validates.toml"),
+    ),
+    (
+        "rules/explores.toml",
+        include_str!("../../../rules/explores.toml"),
+    ),
+    (
+        "rules/offers_action.toml",
+        include_str!("../../../rules/offers_action.toml"),
+    ),
+    (
+        "rules/apologizes.toml",
+        include_str!("../../../rules/apologizes.toml"),
+    ),
+    (
+        "rules/mirrors_emotion.toml",
+        include_str!("../../../rules/mirrors_emotion.toml"),
+    ),
+    (
+        "rules/blames_own_side.toml",
+        include_str!("../../../rules/blames_own_side.toml"),
+    ),
     ("rules/pity.toml", include_str!("../../../rules/pity.toml")),
-    ("rules/overpromise.toml", include_str!("../../../rules/overpromise.toml")),
-    ("rules/condemns.toml", include_str!("../../../rules/condemns.toml")),
-    ("rules/platitude.toml", include_str!("../../../rules/platitude.toml")),
-    ("rules/minimizes.toml", include_str!("../../../rules/minimizes.toml")),
-    ("rules/blames_customer.toml", include_str!("../../../rules/blames_customer.toml")),
-    ("rules/emotion.toml", include_str!("../../../rules/emotion.toml")),
+    (
+        "rules/overpromise.toml",
+        include_str!("../../../rules/overpromise.toml"),
+    ),
+    (
+        "rules/condemns.toml",
+        include_str!("../../../rules/condemns.toml"),
+    ),
+    (
+        "rules/platitude.toml",
+        include_str!("../../../rules/platitude.toml"),
+    ),
+    (
+        "rules/minimizes.toml",
+        include_str!("../../../rules/minimizes.toml"),
+    ),
+    (
+        "rules/blames_customer.toml",
+        include_str!("../../../rules/blames_customer.toml"),
+    ),
+    (
+        "rules/emotion.toml",
+        include_str!("../../../rules/emotion.toml"),
+    ),
 ];
 
 /// Collects packs and configuration, then compiles them into an [`Analyzer`].
@@ -53,7 +95,8 @@ impl AnalyzerBuilder {
     pub fn builtin() -> AnalyzerBuilder {
         let mut b = AnalyzerBuilder::empty();
         for (file, src) in BUILTIN_PACKS {
-            b.add_builtin_pack(file, src).unwrap_or_else(|e| panic!("built-in pack is invalid: {e}"));
+            b.add_builtin_pack(file, src)
+                .unwrap_or_else(|e| panic!("built-in pack is invalid: {e}"));
         }
         b
     }
@@ -92,14 +135,20 @@ impl AnalyzerBuilder {
     pub fn apply_config(&mut self, config: &Config) -> Result<&mut Self, String> {
         for (id, level) in &config.rules {
             let known = self.packs.iter().any(|p| &p.name == id)
-                || self.packs.iter().flat_map(|p| &p.rules).any(|r| &r.id == id);
+                || self
+                    .packs
+                    .iter()
+                    .flat_map(|p| &p.rules)
+                    .any(|r| &r.id == id);
             if !known {
                 return Err(format!(
                     "[rules]: unknown rule or pack `{id}` (see `evenkeel rules list`)"
                 ));
             }
             if level != "off" {
-                level.parse::<Severity>().map_err(|e| format!("[rules] `{id}`: {e} or off"))?;
+                level
+                    .parse::<Severity>()
+                    .map_err(|e| format!("[rules] `{id}`: {e} or off"))?;
             }
             self.levels.insert(id.clone(), level.clone());
         }
@@ -124,7 +173,11 @@ impl AnalyzerBuilder {
             pack_names.push((pack.name.clone(), pack.description.clone()));
             let pack_level = self.levels.get(&pack.name).cloned();
             for mut rule in pack.rules {
-                let level = self.levels.get(&rule.id).cloned().or_else(|| pack_level.clone());
+                let level = self
+                    .levels
+                    .get(&rule.id)
+                    .cloned()
+                    .or_else(|| pack_level.clone());
                 match level.as_deref() {
                     Some("off") => continue,
                     Some(l) => rule.severity = l.parse().expect("validated in apply_config"),
@@ -142,27 +195,16 @@ impl AnalyzerBuilder {
                 sources.push(s.clone());
             }
         }
-        // Same engine settings as each rule's own regex (see `pattern::build_regex`).
-        // A pattern the ASCII engine cannot take is let through by an empty prefilter entry.
-        let prefilter: Vec<String> = sources
+        // Same engine settings as each rule's own regex (see `pattern::build_regex`); a pattern
+        // the ASCII engine cannot take runs on every sentence.
+        let ascii: Vec<Option<String>> = sources
             .iter()
-            .map(|s| crate::pattern::ascii_engine_source(s).unwrap_or_default())
+            .map(|s| crate::pattern::ascii_engine_source(s))
             .collect();
-        let sets = prefilter
-            .chunks(PREFILTER_CHUNK)
-            .map(|chunk| {
-                RegexSetBuilder::new(chunk)
-                    .case_insensitive(true)
-                    .unicode(false)
-                    .size_limit(64 << 20)
-                    .dfa_size_limit(8 << 20)
-                    .build()
-                    .map_err(|e| format!("the rule packs do not compile together: {e}"))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let prefilter = Prefilter::new(&ascii);
         Ok(Analyzer {
             rules,
-            sets,
+            prefilter,
             owners,
             emotions,
             allow_phrases: self.allow_phrases,
@@ -171,19 +213,13 @@ impl AnalyzerBuilder {
     }
 }
 
-/// How many patterns share one prefilter set. One set of every pattern (several hundred)
-/// needs so many lazy-DFA states on varied text that the regex engine gives up on its DFA and
-/// falls back to its slowest matcher: about 10 ms a reply on the corpus. Small sets keep
-/// each DFA small enough to stay cached; a few more passes over a short sentence cost little.
-const PREFILTER_CHUNK: usize = 16;
-
 /// The compiled analyzer. Cheap to share between threads; build it once.
 #[derive(Debug, Clone)]
 pub struct Analyzer {
     rules: Vec<Rule>,
-    /// The prefilter: every pattern, in sets of [`PREFILTER_CHUNK`] (see there).
-    sets: Vec<RegexSet>,
-    /// For each pattern of `set`: (rule index, pattern index within the rule).
+    /// Which patterns to run on which sentence (see [`crate::prefilter`]).
+    prefilter: Prefilter,
+    /// For each pattern of the prefilter: (rule index, pattern index within the rule).
     owners: Vec<(usize, usize)>,
     emotions: Vec<EmotionSignal>,
     allow_phrases: Vec<String>,
@@ -193,7 +229,9 @@ pub struct Analyzer {
 impl Analyzer {
     /// The analyzer with the built-in packs and no configuration.
     pub fn builtin() -> Analyzer {
-        AnalyzerBuilder::builtin().build().expect("built-in packs compile")
+        AnalyzerBuilder::builtin()
+            .build()
+            .expect("built-in packs compile")
     }
 
     pub fn rules(&self) -> &[Rule] {
@@ -215,15 +253,17 @@ impl Analyzer {
             return cands;
         }
         // Sentence by sentence: every pattern's own search then runs over one short sentence
-        // instead of the whole reply, which is most of the analyzer's time.
-        for sentence in &doc.sentences {
-            let hay = &doc.text[..sentence.span.end];
-            for (k, set) in self.sets.iter().enumerate() {
-                let matched = set.matches_at(hay, sentence.span.start);
-                for idx in matched.iter() {
-                    let (ri, pi) = self.owners[k * PREFILTER_CHUNK + idx];
-                    detect_pattern(doc, &self.rules, ri, pi, sentence, &mut cands);
-                }
+        // instead of the whole reply.
+        let spans: Vec<(usize, usize)> = doc
+            .sentences
+            .iter()
+            .map(|s| (s.span.start, s.span.end))
+            .collect();
+        let todo = self.prefilter.candidates(doc.text, &spans);
+        for (sentence, patterns) in doc.sentences.iter().zip(todo) {
+            for p in patterns {
+                let (ri, pi) = self.owners[p as usize];
+                detect_pattern(doc, &self.rules, ri, pi, sentence, &mut cands);
             }
         }
         cands
@@ -232,7 +272,9 @@ impl Analyzer {
     /// Does rule `id` match `text` (after its context checks), whatever other rules do?
     pub fn rule_fires(&self, id: &str, text: &str) -> bool {
         let doc = Document::parse(text);
-        self.candidates(&doc).iter().any(|c| self.rules[c.rule].id == id)
+        self.candidates(&doc)
+            .iter()
+            .any(|c| self.rules[c.rule].id == id)
     }
 
     /// Analyse one reply, optionally with the customer message it answers.
@@ -249,7 +291,8 @@ impl Analyzer {
             let allowed = self.allowed_spans(reply);
             cands.retain(|c| !allowed.iter().any(|a| a.overlaps(&c.span)));
         }
-        let positions = Positions::new(reply, cands.iter().flat_map(|c| [c.span.start, c.span.end]));
+        let positions =
+            Positions::new(reply, cands.iter().flat_map(|c| [c.span.start, c.span.end]));
         let findings: Vec<Finding> = cands
             .iter()
             .map(|c| self.finding(reply, c, &positions))
@@ -342,12 +385,16 @@ pub fn notes(stance: Stance, cues: &[Cue], emotion: Option<Emotion>) -> Vec<Stri
             ));
         }
     }
-    if stance == Stance::Empathetic && !cues.contains(&Cue::OffersAction) && !cues.contains(&Cue::Explores) {
-        out.push("The feeling is acknowledged, but no next step follows: say what you will do.".into());
+    if stance == Stance::Empathetic
+        && !cues.contains(&Cue::OffersAction)
+        && !cues.contains(&Cue::Explores)
+    {
+        out.push(
+            "The feeling is acknowledged, but no next step follows: say what you will do.".into(),
+        );
     }
     out
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -360,6 +407,53 @@ mod tests {
         for cue in Cue::ALL {
             assert!(a.rules().iter().any(|r| r.cue == cue), "no rule for {cue}");
         }
+    }
+
+    /// Every pattern on every sentence, without the prefilter.
+    fn unfiltered(a: &Analyzer, text: &str) -> Vec<Candidate> {
+        let doc = Document::parse(text);
+        let mut cands = Vec::new();
+        for sentence in &doc.sentences {
+            for &(ri, pi) in &a.owners {
+                detect_pattern(&doc, &a.rules, ri, pi, sentence, &mut cands);
+            }
+        }
+        resolve(&a.rules, cands)
+    }
+
+    /// The prefilter may only skip patterns that would not have matched: on every example of
+    /// every built-in rule, glued together in pairs and shouted, it finds exactly what running
+    /// every pattern finds.
+    #[test]
+    fn the_prefilter_never_changes_a_finding() {
+        let a = Analyzer::builtin();
+        let mut texts: Vec<String> = Vec::new();
+        for r in a.rules() {
+            for t in r.must_match.iter().chain(&r.must_not_match) {
+                texts.push(t.replace(['[', ']'], ""));
+            }
+        }
+        let n = texts.len();
+        for i in 0..n {
+            texts.push(format!("{} {}", texts[i], texts[(i * 7 + 3) % n]));
+            texts.push(texts[i].to_uppercase());
+        }
+        let mut found = 0;
+        for t in &texts {
+            let doc = Document::parse(t);
+            let fast = resolve(&a.rules, a.candidates(&doc));
+            assert_eq!(fast, unfiltered(&a, t), "on {t:?}");
+            found += fast.len();
+        }
+        assert!(
+            found > texts.len() / 2,
+            "the examples should find plenty: {found}"
+        );
+        assert!(
+            a.prefilter.always_run() < 10,
+            "{} patterns have no factor",
+            a.prefilter.always_run()
+        );
     }
 
     #[test]

@@ -55,7 +55,11 @@ mod tests {
 
     #[test]
     fn parses_and_rejects_unknown_keys() {
-        let c = Config::parse("evenkeel.toml", "fail_on = [\"dismissive\"]\n[rules]\n\"pity\" = \"off\"\n").unwrap();
+        let c = Config::parse(
+            "evenkeel.toml",
+            "fail_on = [\"dismissive\"]\n[rules]\n\"pity\" = \"off\"\n",
+        )
+        .unwrap();
         assert_eq!(c.fail_on, Some(vec![Stance::Dismissive]));
         assert_eq!(c.rules["pity"], "off");
         let e = Config::parse("evenkeel.toml", "\n\nallow = []\n").unwrap_err();

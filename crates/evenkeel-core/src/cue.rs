@@ -288,7 +288,9 @@ impl FromStr for Severity {
             "low" => Ok(Severity::Low),
             "medium" => Ok(Severity::Medium),
             "high" => Ok(Severity::High),
-            _ => Err(format!("unknown severity `{s}` (expected info, low, medium or high)")),
+            _ => Err(format!(
+                "unknown severity `{s}` (expected info, low, medium or high)"
+            )),
         }
     }
 }
@@ -301,7 +303,10 @@ mod tests {
     fn names_round_trip() {
         for c in Cue::ALL {
             assert_eq!(c.name().parse::<Cue>().unwrap(), c);
-            assert_eq!(serde_json::to_string(&c).unwrap(), format!("\"{}\"", c.name()));
+            assert_eq!(
+                serde_json::to_string(&c).unwrap(),
+                format!("\"{}\"", c.name())
+            );
         }
         for s in Stance::ALL {
             assert_eq!(s.name().parse::<Stance>().unwrap(), s);

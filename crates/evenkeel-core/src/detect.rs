@@ -24,10 +24,8 @@ pub struct Candidate {
 fn negator() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(
-            r"(?i)(?:\b(?:not|no|never|cannot|hardly|neither|nor)|n['’]?t)\b",
-        )
-        .expect("negator regex")
+        Regex::new(r"(?i)(?:\b(?:not|no|never|cannot|hardly|neither|nor)|n['’]?t)\b")
+            .expect("negator regex")
     })
 }
 
@@ -202,7 +200,10 @@ pub fn resolve(rules: &[Rule], mut cands: Vec<Candidate>) -> Vec<Candidate> {
     cands.retain(|c| {
         let spans = &shadowed[c.cue as usize];
         let i = spans.partition_point(|s| s.end <= c.span.start);
-        !spans[i..].iter().take_while(|s| s.start < c.span.end).any(|s| s.overlaps(&c.span))
+        !spans[i..]
+            .iter()
+            .take_while(|s| s.start < c.span.end)
+            .any(|s| s.overlaps(&c.span))
     });
     cands.sort_by(|a, b| {
         a.span

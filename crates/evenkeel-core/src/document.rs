@@ -70,11 +70,18 @@ impl<'t> Document<'t> {
             None => return span,
         };
         // Clauses are short: look at most 400 bytes either way.
-        let mut lo = sentence.start.min(span.start).max(span.start.saturating_sub(400));
+        let mut lo = sentence
+            .start
+            .min(span.start)
+            .max(span.start.saturating_sub(400));
         while !self.text.is_char_boundary(lo) {
             lo += 1;
         }
-        let mut hi = sentence.end.max(span.end).min(span.end + 400).min(self.text.len());
+        let mut hi = sentence
+            .end
+            .max(span.end)
+            .min(span.end + 400)
+            .min(self.text.len());
         while !self.text.is_char_boundary(hi) {
             hi -= 1;
         }
@@ -182,7 +189,9 @@ pub fn trim(text: &str, span: Span) -> Span {
 
 /// Abbreviations whose full stop does not end a sentence ("Dr. Patel will call", "e.g. a
 /// refund"). Ones that often close a sentence too ("etc.", "Ltd.") are left out on purpose.
-const ABBREVIATIONS: &[&str] = &["mr", "mrs", "ms", "dr", "prof", "vs", "e.g", "i.e", "approx", "dept", "cf"];
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "vs", "e.g", "i.e", "approx", "dept", "cf",
+];
 
 /// Is the `.` at byte `dot` (the sentence mark run ending at `after`) an abbreviation's?
 /// "No." and "Ref." count only before a number: "Order no. 4471", but "The answer is no."
@@ -199,7 +208,9 @@ fn is_abbreviation(text: &str, dot: usize, after: usize) -> bool {
     if ABBREVIATIONS.contains(&word.as_str()) {
         return true;
     }
-    let next_is_digit = text[after..].trim_start().starts_with(|c: char| c.is_ascii_digit() || c == '#');
+    let next_is_digit = text[after..]
+        .trim_start()
+        .starts_with(|c: char| c.is_ascii_digit() || c == '#');
     matches!(word.as_str(), "no" | "ref" | "tel") && next_is_digit
 }
 
@@ -226,7 +237,9 @@ fn split_sentences(text: &str) -> Vec<Sentence> {
             }
             match chars.peek() {
                 None => end = Some(j),
-                Some(&(_, d)) if d.is_whitespace() && !(c == '.' && is_abbreviation(text, i, j)) => {
+                Some(&(_, d))
+                    if d.is_whitespace() && !(c == '.' && is_abbreviation(text, i, j)) =>
+                {
                     end = Some(j)
                 }
                 _ => {}
@@ -270,7 +283,9 @@ fn push_sentence(text: &str, span: Span, out: &mut Vec<Sentence>) {
     }
     let s = &text[span.start..span.end];
     let is_question = s
-        .trim_end_matches(|c: char| is_closer(c) || !c.is_alphanumeric() && c != '?' && c != '.' && c != '!')
+        .trim_end_matches(|c: char| {
+            is_closer(c) || !c.is_alphanumeric() && c != '?' && c != '.' && c != '!'
+        })
         .ends_with('?');
     out.push(Sentence { span, is_question });
 }
@@ -285,23 +300,30 @@ mod tests {
             sentences("Dr. Patel will call you, e.g. tomorrow. Is that ok?"),
             vec!["Dr. Patel will call you, e.g. tomorrow.", "Is that ok?"]
         );
-        assert_eq!(sentences("Order no. 4471 shipped. The answer is no. Sorry."), vec![
-            "Order no. 4471 shipped.",
-            "The answer is no.",
-            "Sorry."
-        ]);
+        assert_eq!(
+            sentences("Order no. 4471 shipped. The answer is no. Sorry."),
+            vec!["Order no. 4471 shipped.", "The answer is no.", "Sorry."]
+        );
     }
 
     fn sentences(text: &str) -> Vec<&str> {
         let d = Document::parse(text);
-        d.sentences.iter().map(|s| &text[s.span.start..s.span.end]).collect()
+        d.sentences
+            .iter()
+            .map(|s| &text[s.span.start..s.span.end])
+            .collect()
     }
 
     #[test]
     fn splits_on_terminal_marks_and_newlines() {
         assert_eq!(
             sentences("Oh no! I'm sorry.  Could you tell me more?\nThanks ^RO"),
-            vec!["Oh no!", "I'm sorry.", "Could you tell me more?", "Thanks ^RO"]
+            vec![
+                "Oh no!",
+                "I'm sorry.",
+                "Could you tell me more?",
+                "Thanks ^RO"
+            ]
         );
     }
 

@@ -33,7 +33,10 @@ pub fn evidence(signals: &[EmotionSignal], text: &str) -> [f32; 6] {
                 let is_word = |c: char| c.is_alphanumeric();
                 let m_text = m.as_str();
                 let start_ok = !m_text.starts_with(is_word)
-                    || text[..m.start()].chars().next_back().is_none_or(|c| !is_word(c));
+                    || text[..m.start()]
+                        .chars()
+                        .next_back()
+                        .is_none_or(|c| !is_word(c));
                 let end_ok = !m_text.ends_with(is_word)
                     || text[m.end()..].chars().next().is_none_or(|c| !is_word(c));
                 let edge_ok = start_ok && end_ok;
@@ -91,16 +94,34 @@ mod tests {
     fn signals_are_whole_words() {
         let a = Analyzer::builtin();
         // "help" must not count as the swear word "hell".
-        assert_eq!(a.customer_emotion("Hi team, I need your help changing a flight."), Emotion::None);
+        assert_eq!(
+            a.customer_emotion("Hi team, I need your help changing a flight."),
+            Emotion::None
+        );
     }
 
     #[test]
     fn common_emotions() {
         let a = Analyzer::builtin();
-        assert_eq!(a.customer_emotion("This is the WORST service, I'm furious!!"), Emotion::Anger);
-        assert_eq!(a.customer_emotion("Still not working after I tried everything again"), Emotion::Frustration);
-        assert_eq!(a.customer_emotion("I'm really worried, where is my passport? I fly tomorrow"), Emotion::Anxiety);
-        assert_eq!(a.customer_emotion("I don't understand what this charge means"), Emotion::Confusion);
-        assert_eq!(a.customer_emotion("What time does the shop open on Sunday?"), Emotion::None);
+        assert_eq!(
+            a.customer_emotion("This is the WORST service, I'm furious!!"),
+            Emotion::Anger
+        );
+        assert_eq!(
+            a.customer_emotion("Still not working after I tried everything again"),
+            Emotion::Frustration
+        );
+        assert_eq!(
+            a.customer_emotion("I'm really worried, where is my passport? I fly tomorrow"),
+            Emotion::Anxiety
+        );
+        assert_eq!(
+            a.customer_emotion("I don't understand what this charge means"),
+            Emotion::Confusion
+        );
+        assert_eq!(
+            a.customer_emotion("What time does the shop open on Sunday?"),
+            Emotion::None
+        );
     }
 }

@@ -40,9 +40,21 @@ pub struct Prf {
 
 impl Prf {
     fn from_counts(tp: usize, fp: usize, fn_: usize) -> Prf {
-        let p = if tp + fp == 0 { 0.0 } else { tp as f64 / (tp + fp) as f64 };
-        let r = if tp + fn_ == 0 { 0.0 } else { tp as f64 / (tp + fn_) as f64 };
-        let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
+        let p = if tp + fp == 0 {
+            0.0
+        } else {
+            tp as f64 / (tp + fp) as f64
+        };
+        let r = if tp + fn_ == 0 {
+            0.0
+        } else {
+            tp as f64 / (tp + fn_) as f64
+        };
+        let f = if p + r == 0.0 {
+            0.0
+        } else {
+            2.0 * p * r / (p + r)
+        };
         Prf {
             precision: round(p),
             recall: round(r),
@@ -150,8 +162,16 @@ pub fn evaluate(pairs: &[(LabelledItem, Analysis)]) -> EvalReport {
     let mut classes = 0;
     for s in Stance::ALL {
         let tp = confusion[s.name()][s.name()];
-        let fp: usize = Stance::ALL.iter().filter(|g| **g != s).map(|g| confusion[g.name()][s.name()]).sum();
-        let fn_: usize = Stance::ALL.iter().filter(|p| **p != s).map(|p| confusion[s.name()][p.name()]).sum();
+        let fp: usize = Stance::ALL
+            .iter()
+            .filter(|g| **g != s)
+            .map(|g| confusion[g.name()][s.name()])
+            .sum();
+        let fn_: usize = Stance::ALL
+            .iter()
+            .filter(|p| **p != s)
+            .map(|p| confusion[s.name()][p.name()])
+            .sum();
         let prf = Prf::from_counts(tp, fp, fn_);
         // Macro-F1 over classes present in gold or predictions.
         if tp + fp + fn_ > 0 {
@@ -161,8 +181,16 @@ pub fn evaluate(pairs: &[(LabelledItem, Analysis)]) -> EvalReport {
         per_class.insert(s.name().to_string(), prf);
     }
     let stance = StanceReport {
-        accuracy: round(if n == 0 { 0.0 } else { correct as f64 / n as f64 }),
-        macro_f1: round(if classes == 0 { 0.0 } else { f1_sum / classes as f64 }),
+        accuracy: round(if n == 0 {
+            0.0
+        } else {
+            correct as f64 / n as f64
+        }),
+        macro_f1: round(if classes == 0 {
+            0.0
+        } else {
+            f1_sum / classes as f64
+        }),
         per_class,
         confusion,
     };
@@ -196,7 +224,11 @@ pub fn evaluate(pairs: &[(LabelledItem, Analysis)]) -> EvalReport {
     }
     let cues = CueReport {
         micro_f1: Prf::from_counts(tp_all, fp_all, fn_all).f1,
-        macro_f1: round(if cue_classes == 0 { 0.0 } else { cue_f1_sum / cue_classes as f64 }),
+        macro_f1: round(if cue_classes == 0 {
+            0.0
+        } else {
+            cue_f1_sum / cue_classes as f64
+        }),
         per_cue,
     };
 
@@ -214,27 +246,46 @@ pub fn evaluate(pairs: &[(LabelledItem, Analysis)]) -> EvalReport {
                     .map(|i| (s.cue, i, i + s.text.len()))
             })
             .collect();
-        let overlaps = |c: Cue, s: usize, e: usize, c2: Cue, s2: usize, e2: usize| c == c2 && s < e2 && s2 < e;
+        let overlaps =
+            |c: Cue, s: usize, e: usize, c2: Cue, s2: usize, e2: usize| c == c2 && s < e2 && s2 < e;
         for f in &a.findings {
             p_total += 1;
-            if gold.iter().any(|&(c, s, e)| overlaps(f.cue, f.start, f.end, c, s, e)) {
+            if gold
+                .iter()
+                .any(|&(c, s, e)| overlaps(f.cue, f.start, f.end, c, s, e))
+            {
                 p_match += 1;
             }
         }
         for &(c, s, e) in &gold {
             g_total += 1;
-            if a.findings.iter().any(|f| overlaps(f.cue, f.start, f.end, c, s, e)) {
+            if a.findings
+                .iter()
+                .any(|f| overlaps(f.cue, f.start, f.end, c, s, e))
+            {
                 g_match += 1;
             }
         }
     }
     let spans = (span_items > 0).then(|| {
-        let p = if p_total == 0 { 0.0 } else { p_match as f64 / p_total as f64 };
-        let r = if g_total == 0 { 0.0 } else { g_match as f64 / g_total as f64 };
+        let p = if p_total == 0 {
+            0.0
+        } else {
+            p_match as f64 / p_total as f64
+        };
+        let r = if g_total == 0 {
+            0.0
+        } else {
+            g_match as f64 / g_total as f64
+        };
         SpanReport {
             precision: round(p),
             recall: round(r),
-            f1: round(if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) }),
+            f1: round(if p + r == 0.0 {
+                0.0
+            } else {
+                2.0 * p * r / (p + r)
+            }),
             items: span_items,
         }
     });
@@ -245,7 +296,11 @@ pub fn evaluate(pairs: &[(LabelledItem, Analysis)]) -> EvalReport {
         .filter_map(|(i, a)| Some((i.customer_emotion?, a.customer_emotion?)))
         .collect();
     let customer_emotion = (!emo.is_empty()).then(|| {
-        let present: Vec<Emotion> = Emotion::ALL.iter().copied().filter(|e| emo.iter().any(|(g, _)| g == e)).collect();
+        let present: Vec<Emotion> = Emotion::ALL
+            .iter()
+            .copied()
+            .filter(|e| emo.iter().any(|(g, _)| g == e))
+            .collect();
         let f1s: Vec<f64> = present
             .iter()
             .map(|&e| {
@@ -266,7 +321,11 @@ pub fn evaluate(pairs: &[(LabelledItem, Analysis)]) -> EvalReport {
     let mut rules: BTreeMap<String, RuleReport> = BTreeMap::new();
     for (item, a) in pairs {
         for f in &a.findings {
-            let r = rules.entry(f.rule.to_string()).or_insert(RuleReport { fired: 0, correct: 0, precision: 0.0 });
+            let r = rules.entry(f.rule.to_string()).or_insert(RuleReport {
+                fired: 0,
+                correct: 0,
+                precision: 0.0,
+            });
             r.fired += 1;
             if item.cues.contains(&f.cue) {
                 r.correct += 1;
@@ -286,8 +345,17 @@ pub fn evaluate(pairs: &[(LabelledItem, Analysis)]) -> EvalReport {
                 id: i.id.clone(),
                 gold: i.stance,
                 predicted: a.stance,
-                missing_cues: i.cues.iter().copied().filter(|c| !pred.contains(c)).collect(),
-                extra_cues: pred.iter().copied().filter(|c| !i.cues.contains(c)).collect(),
+                missing_cues: i
+                    .cues
+                    .iter()
+                    .copied()
+                    .filter(|c| !pred.contains(c))
+                    .collect(),
+                extra_cues: pred
+                    .iter()
+                    .copied()
+                    .filter(|c| !i.cues.contains(c))
+                    .collect(),
             }
         })
         .collect();
@@ -325,7 +393,11 @@ mod tests {
         Analysis {
             schema_version: 1,
             stance,
-            scores: Scores { empathy: 0.0, sympathy: 0.0, dismissive: 0.0 },
+            scores: Scores {
+                empathy: 0.0,
+                sympathy: 0.0,
+                dismissive: 0.0,
+            },
             findings: vec![],
             customer_emotion: None,
             notes: vec![],

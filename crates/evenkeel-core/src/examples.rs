@@ -56,7 +56,11 @@ pub struct ExampleFailure {
 
 impl std::fmt::Display for ExampleFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: rule `{}`: {}\n    example: {}", self.origin, self.rule, self.problem, self.example)
+        write!(
+            f,
+            "{}: rule `{}`: {}\n    example: {}",
+            self.origin, self.rule, self.problem, self.example
+        )
     }
 }
 
@@ -79,7 +83,11 @@ pub fn check_rule(analyzer: &Analyzer, rule: &Rule) -> Vec<ExampleFailure> {
             }
         };
         let analysis = analyzer.analyze(&text, None);
-        let own: Vec<_> = analysis.findings.iter().filter(|f| f.cue == rule.cue).collect();
+        let own: Vec<_> = analysis
+            .findings
+            .iter()
+            .filter(|f| f.cue == rule.cue)
+            .collect();
         if !analyzer.rule_fires(&rule.id, &text) {
             failures.push(fail(ex, "the rule does not match its own example".into()));
             continue;
@@ -121,7 +129,10 @@ pub fn check_rule(analyzer: &Analyzer, rule: &Rule) -> Vec<ExampleFailure> {
         if let Some(f) = analysis.findings.iter().find(|f| f.cue == rule.cue) {
             failures.push(fail(
                 ex,
-                format!("must not find `{}`, but rule `{}` found \"{}\"", rule.cue, f.rule, f.text),
+                format!(
+                    "must not find `{}`, but rule `{}` found \"{}\"",
+                    rule.cue, f.rule, f.text
+                ),
             ));
         }
     }

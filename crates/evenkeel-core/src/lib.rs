@@ -29,6 +29,7 @@ pub mod examples;
 pub mod finding;
 pub mod pack;
 pub mod pattern;
+pub mod prefilter;
 pub mod stance;
 
 pub use analyzer::{Analyzer, AnalyzerBuilder, BUILTIN_PACKS};

@@ -231,7 +231,10 @@ impl Shared {
 }
 
 /// Compile one pattern (pack language) into a case-insensitive regex.
-pub fn compile_pattern(source: &str, macros: &HashMap<String, String>) -> Result<(Regex, String), String> {
+pub fn compile_pattern(
+    source: &str,
+    macros: &HashMap<String, String>,
+) -> Result<(Regex, String), String> {
     let src = pattern::compile(source, macros)?;
     let re = pattern::build_regex(&src)
         .map_err(|e| format!("pattern `{source}` does not compile: {e}"))?;
@@ -246,7 +249,10 @@ fn lazy_pattern(source: &str, macros: &HashMap<String, String>) -> Result<LazyRe
 
 /// Compile a context pattern (`unless`) so that it only matches on word edges: "ever" must
 /// not match inside "every".
-fn compile_on_word_edges(source: &str, macros: &HashMap<String, String>) -> Result<LazyRegex, String> {
+fn compile_on_word_edges(
+    source: &str,
+    macros: &HashMap<String, String>,
+) -> Result<LazyRegex, String> {
     let src = pattern::compile(source, macros)?;
     LazyRegex::new(format!(r"(?:^|\W)(?:{src})(?:\W|$)"), false)
         .map_err(|e| format!("pattern `{source}` does not compile: {e}"))
@@ -257,14 +263,23 @@ impl Pack {
     /// problem only the compiler sees (a pattern too large) is reported where it was written.
     pub fn compile_all(&self) -> Result<(), PackError> {
         for rule in &self.rules {
-            let all = rule.patterns.iter().chain(&rule.unless).chain(&rule.not_after);
+            let all = rule
+                .patterns
+                .iter()
+                .chain(&rule.unless)
+                .chain(&rule.not_after);
             for re in all {
                 re.compile().map_err(|message| {
                     let (file, line) = match rule.origin.rsplit_once(':') {
                         Some((f, l)) => (f.to_string(), l.parse().ok()),
                         None => (rule.origin.clone(), None),
                     };
-                    PackError { file, line, rule: Some(rule.id.clone()), message }
+                    PackError {
+                        file,
+                        line,
+                        rule: Some(rule.id.clone()),
+                        message,
+                    }
                 })?;
             }
         }
@@ -284,7 +299,11 @@ impl Pack {
             err(line, None, toml_message(source, &e))
         })?;
         let name = parsed.pack.name.trim().to_string();
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(err(
                 line_of_key(source, "name"),
                 None,
@@ -297,9 +316,8 @@ impl Pack {
         }
         for (k, v) in &parsed.macros {
             // Validate each macro on its own so the error points at it.
-            pattern::compile(v, &macros).map_err(|e| {
-                err(line_of_key(source, k), None, format!("macro `{k}`: {e}"))
-            })?;
+            pattern::compile(v, &macros)
+                .map_err(|e| err(line_of_key(source, k), None, format!("macro `{k}`: {e}")))?;
         }
         let mut defaults = shared.defaults.clone();
         for (k, v) in &parsed.defaults {
@@ -315,7 +333,9 @@ impl Pack {
             let full_id = format!("{name}.{}", r.id);
             let rerr = |m: String| err(line, Some(&full_id), m);
             if r.id.is_empty() || r.id.contains(char::is_whitespace) || r.id.contains('.') {
-                return Err(rerr("a rule id must be non-empty, without spaces or dots".into()));
+                return Err(rerr(
+                    "a rule id must be non-empty, without spaces or dots".into(),
+                ));
             }
             if seen.insert(r.id.clone(), ()).is_some() {
                 return Err(rerr("duplicate rule id in this pack".into()));
@@ -357,17 +377,21 @@ impl Pack {
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(rerr)?;
             let d = defaults.get(cue.name()).cloned().unwrap_or_default();
-            let message = r
-                .message
-                .or(d.message)
-                .ok_or_else(|| rerr(format!("no message, and no [defaults.{cue}] message to inherit")))?;
+            let message = r.message.or(d.message).ok_or_else(|| {
+                rerr(format!(
+                    "no message, and no [defaults.{cue}] message to inherit"
+                ))
+            })?;
             let suggestion = r.suggestion.or(d.suggestion);
             let description = r.description.or(d.description).unwrap_or_default();
             if r.must_match.is_empty() {
-                return Err(rerr("every rule needs at least one `must_match` example".into()));
+                return Err(rerr(
+                    "every rule needs at least one `must_match` example".into(),
+                ));
             }
             for ex in r.must_match.iter().chain(&r.must_not_match) {
-                crate::examples::parse_marked(ex).map_err(|e| rerr(format!("example `{ex}`: {e}")))?;
+                crate::examples::parse_marked(ex)
+                    .map_err(|e| rerr(format!("example `{ex}`: {e}")))?;
             }
             let replacement = r.replacement.or(d.replacement);
             let shared = RuleTexts {
@@ -436,7 +460,11 @@ pub(crate) fn toml_message(source: &str, e: &toml::de::Error) -> String {
     if !e.message().trim().is_empty() {
         return e.message().to_string();
     }
-    match e.span().and_then(|s| source.get(s.start..)).and_then(|rest| rest.chars().next()) {
+    match e
+        .span()
+        .and_then(|s| source.get(s.start..))
+        .and_then(|rest| rest.chars().next())
+    {
         Some(c) => format!("invalid TOML: unexpected character {c:?}"),
         None => "invalid TOML".to_string(),
     }
@@ -462,7 +490,8 @@ fn line_of_rule(source: &str, id: &str) -> Option<usize> {
         .lines()
         .position(|l| {
             let t = l.trim();
-            t.starts_with("id") && (t.contains(&format!("\"{id}\"")) || t.contains(&format!("'{id}'")))
+            t.starts_with("id")
+                && (t.contains(&format!("\"{id}\"")) || t.contains(&format!("'{id}'")))
         })
         .map(|i| i + 1)
 }
@@ -496,7 +525,11 @@ must_match = ["Honestly [I am angry too]."]
         let e = Pack::parse("demo.toml", &bad, &Shared::default()).unwrap_err();
         assert_eq!(e.line, Some(6));
         assert_eq!(e.rule.as_deref(), Some("demo.angry-too"));
-        assert!(e.to_string().starts_with("demo.toml:6: rule `demo.angry-too`: unknown cue"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("demo.toml:6: rule `demo.angry-too`: unknown cue"),
+            "{e}"
+        );
 
         let unknown_key = OK.replace("message =", "mesage =");
         let e = Pack::parse("demo.toml", &unknown_key, &Shared::default()).unwrap_err();

@@ -133,7 +133,10 @@ impl LazyRegex {
         if non_empty && hir.properties().minimum_len() == Some(0) {
             return Err("it matches the empty string".into());
         }
-        Ok(LazyRegex { src, re: std::sync::OnceLock::new() })
+        Ok(LazyRegex {
+            src,
+            re: std::sync::OnceLock::new(),
+        })
     }
 
     /// Compile now, reporting what would otherwise only show on first use (a size limit).
@@ -157,7 +160,8 @@ impl std::ops::Deref for LazyRegex {
     /// user's config, so the fallback (a regex that never matches) is for the impossible case.
     fn deref(&self) -> &regex::Regex {
         self.re.get_or_init(|| {
-            build_regex(&self.src).unwrap_or_else(|_| regex::Regex::new(r"[^\s\S]").expect("never-matching regex"))
+            build_regex(&self.src)
+                .unwrap_or_else(|_| regex::Regex::new(r"[^\s\S]").expect("never-matching regex"))
         })
     }
 }
@@ -203,7 +207,9 @@ fn tidy_groups(pattern: &str) -> String {
                 if chars.get(j) == Some(&'?') {
                     j += 1;
                 }
-                let glued = chars.get(j).is_some_and(|d| !d.is_whitespace() && *d != ')' && *d != '|');
+                let glued = chars
+                    .get(j)
+                    .is_some_and(|d| !d.is_whitespace() && *d != ')' && *d != '|');
                 if let Some(start) = open.pop() {
                     if !glued {
                         let inner: Vec<char> = out.split_off(start + 1);
@@ -245,7 +251,9 @@ fn tidy_groups(pattern: &str) -> String {
 /// else keeps `?` as a regex quantifier (`sorry!?`).
 fn is_whole_element(b: &str) -> bool {
     let group = closes_at_end(b, '(', ')') || closes_at_end(b, '{', '}');
-    let word = !b.is_empty() && b.chars().all(|c| c.is_alphanumeric() || c == '\'' || c == '~');
+    let word = !b.is_empty()
+        && b.chars()
+            .all(|c| c.is_alphanumeric() || c == '\'' || c == '~');
     group || word
 }
 
@@ -482,21 +490,36 @@ mod tests {
         let mut macros = HashMap::new();
         macros.insert("INTENS".to_string(), "(so|really|truly)".to_string());
         let src = compile(pattern, &macros).unwrap();
-        let re = RegexBuilder::new(&src).case_insensitive(true).build().unwrap();
+        let re = RegexBuilder::new(&src)
+            .case_insensitive(true)
+            .build()
+            .unwrap();
         re.find(text).map(|m| m.as_str().to_string())
     }
 
     #[test]
     fn words_tolerate_spacing_commas_and_case() {
-        assert_eq!(matches("sorry your order", "Sorry,  your order"), Some("Sorry,  your order".into()));
+        assert_eq!(
+            matches("sorry your order", "Sorry,  your order"),
+            Some("Sorry,  your order".into())
+        );
         assert_eq!(matches("i'm angry", "I’m angry"), Some("I’m angry".into()));
     }
 
     #[test]
     fn optional_elements_and_gaps() {
-        assert_eq!(matches("i am {INTENS}? angry", "i am angry"), Some("i am angry".into()));
-        assert_eq!(matches("i am {INTENS}? angry", "I am truly angry"), Some("I am truly angry".into()));
-        assert_eq!(matches("angry {gap:2} too", "angry about it too"), Some("angry about it too".into()));
+        assert_eq!(
+            matches("i am {INTENS}? angry", "i am angry"),
+            Some("i am angry".into())
+        );
+        assert_eq!(
+            matches("i am {INTENS}? angry", "I am truly angry"),
+            Some("I am truly angry".into())
+        );
+        assert_eq!(
+            matches("angry {gap:2} too", "angry about it too"),
+            Some("angry about it too".into())
+        );
         assert_eq!(matches("angry {gap:2} too", "angry. About it, too"), None);
         assert_eq!(matches("angry {gap:1} too", "angry about it too"), None);
         assert_eq!(matches("so sorry!?", "so sorry!"), Some("so sorry!".into()));
@@ -504,7 +527,10 @@ mod tests {
 
     #[test]
     fn alternatives_are_tried_until_one_ends_on_a_word_edge() {
-        assert_eq!(matches("was (ok|okay)", "it was okay."), Some("was okay".into()));
+        assert_eq!(
+            matches("was (ok|okay)", "it was okay."),
+            Some("was okay".into())
+        );
         assert_eq!(matches("sorry", "also sorry"), Some("sorry".into()));
         assert_eq!(matches("so sorry", "also sorry"), None);
     }
@@ -512,15 +538,33 @@ mod tests {
     #[test]
     fn spaces_inside_groups() {
         // A space just inside a group that stands alone is not a second separator.
-        assert_eq!(matches("I (also |now )? checked", "I also checked"), Some("I also checked".into()));
-        assert_eq!(matches("I (also |now )? checked", "I checked"), Some("I checked".into()));
+        assert_eq!(
+            matches("I (also |now )? checked", "I also checked"),
+            Some("I also checked".into())
+        );
+        assert_eq!(
+            matches("I (also |now )? checked", "I checked"),
+            Some("I checked".into())
+        );
         // Glued to the next word, the space inside the group is the separator.
-        assert_eq!(matches("there is (really )?no need", "there is really no need"), Some("there is really no need".into()));
-        assert_eq!(matches("there is (really )?no need", "there is no need"), Some("there is no need".into()));
-        assert_eq!(matches("we (also |now )?called", "we now called"), Some("we now called".into()));
+        assert_eq!(
+            matches("there is (really )?no need", "there is really no need"),
+            Some("there is really no need".into())
+        );
+        assert_eq!(
+            matches("there is (really )?no need", "there is no need"),
+            Some("there is no need".into())
+        );
+        assert_eq!(
+            matches("we (also |now )?called", "we now called"),
+            Some("we now called".into())
+        );
         // Only a whole group is made optional by `?`; "(a)(b)?" makes just "(b)" optional.
         assert_eq!(matches("it is (sad|bad)( for me)?", "it is so"), None);
-        assert_eq!(matches("it is (sad|bad)( for me)?", "it is sad for me"), Some("it is sad for me".into()));
+        assert_eq!(
+            matches("it is (sad|bad)( for me)?", "it is sad for me"),
+            Some("it is sad for me".into())
+        );
     }
 
     #[test]

@@ -14,7 +14,11 @@ pub fn decide(cues: &[Cue]) -> Stance {
     if Cue::SYM.iter().any(|&c| has(c)) {
         return Stance::Sympathetic;
     }
-    if has(Cue::Platitude) && cues.iter().all(|&c| matches!(c, Cue::Platitude | Cue::Apologizes)) {
+    if has(Cue::Platitude)
+        && cues
+            .iter()
+            .all(|&c| matches!(c, Cue::Platitude | Cue::Apologizes))
+    {
         return Stance::Sympathetic;
     }
     if has(Cue::Minimizes) || has(Cue::BlamesCustomer) {
@@ -47,7 +51,9 @@ pub fn weight(cue: Cue) -> f64 {
 /// not sympathetic or dismissive for half their weight: warmth beside a lecture is worth less.
 pub fn scores(findings: &[Finding]) -> Scores {
     let mut keep = [1.0f64; 3];
-    let cold_or_sym = findings.iter().any(|f| f.side != Side::Empathy && f.cue != Cue::Platitude);
+    let cold_or_sym = findings
+        .iter()
+        .any(|f| f.side != Side::Empathy && f.cue != Cue::Platitude);
     for f in findings {
         let mut w = weight(f.cue);
         let i = match f.side {
@@ -77,12 +83,18 @@ mod tests {
 
     #[test]
     fn decision_order() {
-        assert_eq!(decide(&[AcknowledgesEmotion, Overpromise]), Stance::Sympathetic);
+        assert_eq!(
+            decide(&[AcknowledgesEmotion, Overpromise]),
+            Stance::Sympathetic
+        );
         assert_eq!(decide(&[Platitude]), Stance::Sympathetic);
         assert_eq!(decide(&[Platitude, Apologizes]), Stance::Sympathetic);
         assert_eq!(decide(&[Platitude, OffersAction]), Stance::Neutral);
         assert_eq!(decide(&[Platitude, Minimizes]), Stance::Dismissive);
-        assert_eq!(decide(&[AcknowledgesEmotion, BlamesCustomer]), Stance::Dismissive);
+        assert_eq!(
+            decide(&[AcknowledgesEmotion, BlamesCustomer]),
+            Stance::Dismissive
+        );
         assert_eq!(decide(&[Explores, Platitude]), Stance::Empathetic);
         assert_eq!(decide(&[Apologizes, OffersAction]), Stance::Neutral);
         assert_eq!(decide(&[]), Stance::Neutral);

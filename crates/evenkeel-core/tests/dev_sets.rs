@@ -7,13 +7,18 @@ use evenkeel_core::Analyzer;
 use std::path::PathBuf;
 
 fn shared_data(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data")
+        .join(name)
 }
 
 fn macro_f1(name: &str) -> f64 {
     let path = shared_data(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("{}: {e}; the development sets live in ../shared/data beside the checkout", path.display())
+        panic!(
+            "{}: {e}; the development sets live in ../shared/data beside the checkout",
+            path.display()
+        )
     });
     let analyzer = Analyzer::builtin();
     let pairs: Vec<_> = text
@@ -21,13 +26,18 @@ fn macro_f1(name: &str) -> f64 {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            let item: LabelledItem =
-                serde_json::from_str(l).unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1));
+            let item: LabelledItem = serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1));
             let a = analyzer.analyze(&item.reply, item.customer.as_deref());
             (item, a)
         })
         .collect();
-    assert!(pairs.len() > 50, "{}: only {} items", path.display(), pairs.len());
+    assert!(
+        pairs.len() > 50,
+        "{}: only {} items",
+        path.display(),
+        pairs.len()
+    );
     evaluate(&pairs).stance.macro_f1
 }
 

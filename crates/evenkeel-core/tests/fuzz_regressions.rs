@@ -24,7 +24,12 @@ fn rule_pack_error_always_has_a_message() {
 /// The same, reduced: toml 0.8 gives no message for a control character in a comment.
 #[test]
 fn rule_pack_control_character_in_a_comment_is_named() {
-    let e = Pack::parse("acme.toml", "# a\u{11}\n[pack]\nname = \"x\"\n", &Shared::default()).unwrap_err();
+    let e = Pack::parse(
+        "acme.toml",
+        "# a\u{11}\n[pack]\nname = \"x\"\n",
+        &Shared::default(),
+    )
+    .unwrap_err();
     assert_eq!(e.line, Some(1));
     assert!(e.message.contains("\\u{11}"), "{e}");
 }

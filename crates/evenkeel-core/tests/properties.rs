@@ -15,11 +15,43 @@ fn analyzer() -> &'static Analyzer {
 /// emoji and accents, glued together at random, and sometimes cut at odd places.
 fn replyish() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "I'm so sorry", "I can see why that's frustrating", "this is not acceptable",
-        "my team", "Did you even read", "you should have", "calm down", "I promise",
-        "could you tell me", "what happened", "?", "!", ".", ",", " ", "\n", "’", "é", "👋",
-        "n't", "not", "never", "our billing department", "It's just", "poor you", "—", "\u{0}",
-        "\r\n", "🇬🇧", "ﬁ", "İ", "ß", "\u{200d}", "\t", "...", "@handle", "can't promise",
+        "I'm so sorry",
+        "I can see why that's frustrating",
+        "this is not acceptable",
+        "my team",
+        "Did you even read",
+        "you should have",
+        "calm down",
+        "I promise",
+        "could you tell me",
+        "what happened",
+        "?",
+        "!",
+        ".",
+        ",",
+        " ",
+        "\n",
+        "’",
+        "é",
+        "👋",
+        "n't",
+        "not",
+        "never",
+        "our billing department",
+        "It's just",
+        "poor you",
+        "—",
+        "\u{0}",
+        "\r\n",
+        "🇬🇧",
+        "ﬁ",
+        "İ",
+        "ß",
+        "\u{200d}",
+        "\t",
+        "...",
+        "@handle",
+        "can't promise",
     ]);
     prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
 }
@@ -28,7 +60,10 @@ fn check_invariants(reply: &str, customer: Option<&str>) {
     let a = analyzer().analyze(reply, customer);
     let mut last = (0usize, 0usize);
     for f in &a.findings {
-        assert!(f.start < f.end && f.end <= reply.len(), "span out of range: {f:?}");
+        assert!(
+            f.start < f.end && f.end <= reply.len(),
+            "span out of range: {f:?}"
+        );
         assert!(reply.is_char_boundary(f.start) && reply.is_char_boundary(f.end));
         assert_eq!(&reply[f.start..f.end], &*f.text);
         let utf16_start: usize = reply[..f.start].encode_utf16().count();
@@ -41,15 +76,26 @@ fn check_invariants(reply: &str, customer: Option<&str>) {
         assert_eq!(f.column, reply[line_start..f.start].chars().count() + 1);
         assert_eq!(f.side, f.cue.side());
         assert!(!f.message.is_empty());
-        assert!((f.start, f.end) >= (last.0, 0), "findings are sorted by start");
+        assert!(
+            (f.start, f.end) >= (last.0, 0),
+            "findings are sorted by start"
+        );
         last = (f.start, f.end);
     }
     let mut cues: Vec<Cue> = a.findings.iter().map(|f| f.cue).collect();
     cues.sort();
     cues.dedup();
-    assert_eq!(a.stance, stance::decide(&cues), "the stance follows from the cues by the one rule");
+    assert_eq!(
+        a.stance,
+        stance::decide(&cues),
+        "the stance follows from the cues by the one rule"
+    );
     for s in [a.scores.empathy, a.scores.sympathy, a.scores.dismissive] {
-        assert!((0.0..=1.0).contains(&s), "score out of range: {:?}", a.scores);
+        assert!(
+            (0.0..=1.0).contains(&s),
+            "score out of range: {:?}",
+            a.scores
+        );
     }
     assert_eq!(a.customer_emotion.is_some(), customer.is_some());
     // The JSON contract always serialises and parses back.

@@ -14,10 +14,17 @@ fn every_rule_example_behaves() {
         examples += rule.must_match.len() + rule.must_not_match.len();
         failures.extend(check_rule(&analyzer, rule));
     }
-    assert!(examples > 100, "only {examples} examples: packs lost their examples?");
+    assert!(
+        examples > 100,
+        "only {examples} examples: packs lost their examples?"
+    );
     if !failures.is_empty() {
         let report: Vec<String> = failures.iter().map(|f| f.to_string()).collect();
-        panic!("{} rule examples failed:\n{}", failures.len(), report.join("\n"));
+        panic!(
+            "{} rule examples failed:\n{}",
+            failures.len(),
+            report.join("\n")
+        );
     }
 }
 
@@ -29,9 +36,12 @@ fn the_documented_example_pack_works() {
     let len = readme[start..].find("```").expect("block end");
     let pack = &readme[start..start + len];
     let mut b = evenkeel_core::AnalyzerBuilder::builtin();
-    b.add_pack("rules/README.md", pack).unwrap_or_else(|e| panic!("{e}"));
+    b.add_pack("rules/README.md", pack)
+        .unwrap_or_else(|e| panic!("{e}"));
     let analyzer = b.build().unwrap();
-    let rule = analyzer.rule("acme.refund-guarantee").expect("the example rule");
+    let rule = analyzer
+        .rule("acme.refund-guarantee")
+        .expect("the example rule");
     let failures = check_rule(&analyzer, rule);
     assert!(failures.is_empty(), "{failures:?}");
 }
@@ -60,7 +70,10 @@ fn user_pack_too_large_to_compile_is_an_error_at_load() {
         Ok(_) => panic!("a pattern over the size limit loaded"),
         Err(e) => {
             let text = e.to_string();
-            assert!(text.contains("size limit") || text.contains("exceeds"), "{text}");
+            assert!(
+                text.contains("size limit") || text.contains("exceeds"),
+                "{text}"
+            );
             assert!(text.contains("big.toml"), "{text}");
             assert!(text.contains("huge"), "{text}");
         }

@@ -7,18 +7,29 @@ use evenkeel_model::{embedded, Engine, EngineKind};
 #[path = "../../evenkeel-core/benches/corpus.rs"]
 mod corpus;
 
+/// Two inputs: the synthetic phrase-pool replies, and the corpus' written replies (varied
+/// text, the figure to quote).
 fn engines(c: &mut Criterion) {
-    let replies = corpus::replies(10_000);
-    let mut g = c.benchmark_group("engine");
-    g.throughput(Throughput::Elements(replies.len() as u64));
-    g.sample_size(10);
-    for kind in [EngineKind::Rules, EngineKind::Hybrid, EngineKind::Model] {
-        let engine = Engine::new(Analyzer::builtin(), embedded::default_model(), kind).unwrap();
-        g.bench_function(format!("{} 10k replies", kind.name()), |b| {
-            b.iter(|| replies.iter().map(|r| engine.analyze(r, None).findings.len()).sum::<usize>())
-        });
+    for (name, replies) in [
+        ("synthetic 10k", corpus::replies(10_000)),
+        ("corpus", corpus::written()),
+    ] {
+        let mut g = c.benchmark_group(format!("engine/{name}"));
+        g.throughput(Throughput::Elements(replies.len() as u64));
+        g.sample_size(10);
+        for kind in [EngineKind::Rules, EngineKind::Hybrid, EngineKind::Model] {
+            let engine = Engine::new(Analyzer::builtin(), embedded::default_model(), kind).unwrap();
+            g.bench_function(kind.name(), |b| {
+                b.iter(|| {
+                    replies
+                        .iter()
+                        .map(|r| engine.analyze(r, None).findings.len())
+                        .sum::<usize>()
+                })
+            });
+        }
+        g.finish();
     }
-    g.finish();
 }
 
 criterion_group!(benches, engines);

@@ -91,22 +91,35 @@ pub fn near_duplicates(replies: &[&str], threshold: f64) -> Vec<(usize, usize, f
 }
 
 pub fn stats(items: &[(LabelledItem, Meta)]) -> Stats {
-    let mut st = Stats { items: items.len(), ..Stats::default() };
+    let mut st = Stats {
+        items: items.len(),
+        ..Stats::default()
+    };
     for (item, meta) in items {
         *st.stance.entry(item.stance.name().to_string()).or_default() += 1;
         for c in &item.cues {
             *st.cue.entry(c.name().to_string()).or_default() += 1;
         }
-        *st.industry.entry(meta.industry.clone().unwrap_or_else(|| "(none)".into())).or_default() += 1;
-        *st.channel.entry(meta.channel.clone().unwrap_or_else(|| "(none)".into())).or_default() += 1;
+        *st.industry
+            .entry(meta.industry.clone().unwrap_or_else(|| "(none)".into()))
+            .or_default() += 1;
+        *st.channel
+            .entry(meta.channel.clone().unwrap_or_else(|| "(none)".into()))
+            .or_default() += 1;
         let e = item.customer_emotion.map_or("(none given)", |e| e.name());
         *st.customer_emotion.entry(e.to_string()).or_default() += 1;
-        *st.length_band.entry(length_band(&item.reply).to_string()).or_default() += 1;
+        *st.length_band
+            .entry(length_band(&item.reply).to_string())
+            .or_default() += 1;
     }
     let replies: Vec<&str> = items.iter().map(|(i, _)| i.reply.as_str()).collect();
     let dups = near_duplicates(&replies, 0.8);
     st.near_duplicate_pairs = dups.len();
-    st.near_duplicate_rate = if items.is_empty() { 0.0 } else { dups.len() as f64 / items.len() as f64 };
+    st.near_duplicate_rate = if items.is_empty() {
+        0.0
+    } else {
+        dups.len() as f64 / items.len() as f64
+    };
     st.examples = dups
         .iter()
         .take(10)

@@ -62,7 +62,9 @@ impl std::str::FromStr for EngineKind {
             "rules" => Ok(EngineKind::Rules),
             "model" => Ok(EngineKind::Model),
             "hybrid" => Ok(EngineKind::Hybrid),
-            _ => Err(format!("unknown engine `{s}` (expected rules, model or hybrid)")),
+            _ => Err(format!(
+                "unknown engine `{s}` (expected rules, model or hybrid)"
+            )),
         }
     }
 }
@@ -88,23 +90,40 @@ pub struct Engine {
 
 impl Engine {
     /// `model` may be `None` only for [`EngineKind::Rules`].
-    pub fn new(analyzer: Analyzer, model: Option<Model>, kind: EngineKind) -> Result<Engine, String> {
+    pub fn new(
+        analyzer: Analyzer,
+        model: Option<Model>,
+        kind: EngineKind,
+    ) -> Result<Engine, String> {
         if kind != EngineKind::Rules && model.is_none() {
             return Err(format!("the {} engine needs a model", kind.name()));
         }
         let texts = Cue::ALL
             .iter()
             .map(|&cue| {
-                let rule = analyzer.rules().iter().find(|r| r.cue == cue && !r.message.contains("{text}"));
+                let rule = analyzer
+                    .rules()
+                    .iter()
+                    .find(|r| r.cue == cue && !r.message.contains("{text}"));
                 CueTexts {
                     rule: format!("model.{}", cue.name()).into(),
-                    message: rule.map_or_else(|| format!("The model reads this as {}.", cue.name()).into(), |r| r.shared.message.clone()),
+                    message: rule.map_or_else(
+                        || format!("The model reads this as {}.", cue.name()).into(),
+                        |r| r.shared.message.clone(),
+                    ),
                     suggestion: rule.and_then(|r| r.shared.suggestion.clone()),
                 }
             })
             .collect();
         let head = model.as_ref().and_then(ReplyHead::new);
-        Ok(Engine { analyzer, model, kind, add_threshold: ADD_THRESHOLD, texts, head })
+        Ok(Engine {
+            analyzer,
+            model,
+            kind,
+            add_threshold: ADD_THRESHOLD,
+            texts,
+            head,
+        })
     }
 
     pub fn analyze(&self, reply: &str, customer: Option<&str>) -> Analysis {
@@ -113,7 +132,11 @@ impl Engine {
 
     /// [`Engine::analyze`] for a reply whose customer's emotion is already known (from
     /// [`Engine::customer_emotion`]; `None`: no customer message).
-    pub fn analyze_with_emotion(&self, reply: &str, customer_emotion: Option<evenkeel_core::Emotion>) -> Analysis {
+    pub fn analyze_with_emotion(
+        &self,
+        reply: &str,
+        customer_emotion: Option<evenkeel_core::Emotion>,
+    ) -> Analysis {
         let rules = self.analyzer.analyze_with_emotion(reply, customer_emotion);
         let model = match (&self.model, self.kind) {
             (Some(m), EngineKind::Model | EngineKind::Hybrid) => m,
@@ -123,18 +146,30 @@ impl Engine {
         let pred = match &self.head {
             Some(head) => {
                 let (stance, cues) = head.predict(&reply_features(&tokens, &rules, REPLY_BUCKETS));
-                Prediction { stance, cues, emotion: None }
+                Prediction {
+                    stance,
+                    cues,
+                    emotion: None,
+                }
             }
             None => model.predict(&tokens, None, &rules),
         };
-        let mut findings: Vec<Finding> = if self.kind == EngineKind::Hybrid { rules.findings.clone() } else { Vec::new() };
+        let mut findings: Vec<Finding> = if self.kind == EngineKind::Hybrid {
+            rules.findings.clone()
+        } else {
+            Vec::new()
+        };
         let have: Vec<Cue> = findings.iter().map(|f| f.cue).collect();
         let mut added: Vec<(TaggedSpan, f32)> = Vec::new();
         let mut cover: Option<Vec<u16>> = None;
         let hybrid = self.kind == EngineKind::Hybrid;
         for cue in Cue::ALL {
             let p = pred.cues[cue as usize];
-            let threshold = if hybrid { self.add_threshold } else { MODEL_THRESHOLD };
+            let threshold = if hybrid {
+                self.add_threshold
+            } else {
+                MODEL_THRESHOLD
+            };
             if have.contains(&cue) || p < threshold {
                 continue;
             }
@@ -155,7 +190,12 @@ impl Engine {
                     .take(min_words)
                     .count()
             };
-            added.extend(spans.into_iter().filter(|s| words_in(s) >= min_words).map(|s| (s, p)));
+            added.extend(
+                spans
+                    .into_iter()
+                    .filter(|s| words_in(s) >= min_words)
+                    .map(|s| (s, p)),
+            );
         }
         findings.extend(self.model_findings(reply, added));
         findings.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
@@ -164,8 +204,14 @@ impl Engine {
         cues.dedup();
         let decided = stance::decide(&cues);
         let mut notes = evenkeel_core::analyzer::notes(decided, &cues, customer_emotion);
-        let probs: BTreeMap<Stance, f64> = Stance::ALL.iter().map(|&s| (s, round(pred.stance[crate::model::stance_index(s)]))).collect();
-        let (best, pbest) = probs.iter().fold((decided, 0.0), |b, (&s, &p)| if p > b.1 { (s, p) } else { b });
+        let probs: BTreeMap<Stance, f64> = Stance::ALL
+            .iter()
+            .map(|&s| (s, round(pred.stance[crate::model::stance_index(s)])))
+            .collect();
+        let (best, pbest) = probs.iter().fold(
+            (decided, 0.0),
+            |b, (&s, &p)| if p > b.1 { (s, p) } else { b },
+        );
         if best != decided && pbest >= 0.8 {
             notes.push(format!("The learned model reads this reply as {} (p = {pbest:.2}); the cues found make it {}.", best.name(), decided.name()));
         }
@@ -188,7 +234,11 @@ impl Engine {
         match (&self.model, self.kind) {
             (Some(m), EngineKind::Model | EngineKind::Hybrid) => {
                 let (e, p) = m.emotion(customer);
-                if p >= EMOTION_CONFIDENCE { e } else { rules }
+                if p >= EMOTION_CONFIDENCE {
+                    e
+                } else {
+                    rules
+                }
             }
             _ => rules,
         }

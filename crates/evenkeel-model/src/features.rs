@@ -40,7 +40,10 @@ impl Sink {
 /// allocation however long it is.
 fn char_grams(word: &str, mut f: impl FnMut(&str)) {
     let padded = format!("<{word}>");
-    let mut bounds = padded.char_indices().map(|(i, _)| i).chain(std::iter::once(padded.len()));
+    let mut bounds = padded
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain(std::iter::once(padded.len()));
     let mut ring = [0usize; 5];
     for slot in ring.iter_mut() {
         match bounds.next() {
@@ -68,7 +71,10 @@ fn is_word(t: &Token) -> bool {
 /// lemma unigrams and bigrams, negated and question-sentence lemmas, first-sentence lemmas,
 /// character 4-grams, length, and the cues the rule engine found.
 pub fn reply_features(tokens: &[Token], rules: &Analysis, buckets: u32) -> Features {
-    let mut s = Sink { buckets, out: Vec::with_capacity(tokens.len() * 8 + 16) };
+    let mut s = Sink {
+        buckets,
+        out: Vec::with_capacity(tokens.len() * 8 + 16),
+    };
     s.add(&["bias"]);
     let words = tokens.iter().filter(|t| is_word(t)).count();
     let band = match words {
@@ -108,7 +114,10 @@ pub fn reply_features(tokens: &[Token], rules: &Analysis, buckets: u32) -> Featu
 
 /// Features of the customer's message, for the emotion classifier.
 pub fn customer_features(tokens: &[Token], text: &str, buckets: u32) -> Features {
-    let mut s = Sink { buckets, out: Vec::with_capacity(tokens.len() * 8 + 8) };
+    let mut s = Sink {
+        buckets,
+        out: Vec::with_capacity(tokens.len() * 8 + 8),
+    };
     s.add(&["bias"]);
     for (i, t) in tokens.iter().enumerate() {
         s.add(&["w", &t.lemma]);
@@ -128,7 +137,16 @@ pub fn customer_features(tokens: &[Token], text: &str, buckets: u32) -> Features
         s.add(&["shouting"]);
     }
     let bangs = text.matches('!').count();
-    s.add(&["bangs", if bangs == 0 { "0" } else if bangs < 3 { "1" } else { "3+" }]);
+    s.add(&[
+        "bangs",
+        if bangs == 0 {
+            "0"
+        } else if bangs < 3 {
+            "1"
+        } else {
+            "3+"
+        },
+    ]);
     s.add(&["questions", if text.contains('?') { "y" } else { "n" }]);
     s.out
 }
@@ -137,7 +155,10 @@ pub fn customer_features(tokens: &[Token], text: &str, buckets: u32) -> Features
 /// question and negation, the sentence's other words, and whether a rule's finding of each cue
 /// covers it.
 pub fn token_features(tokens: &[Token], i: usize, rule_cover: &[u16], buckets: u32) -> Features {
-    let mut s = Sink { buckets, out: Vec::with_capacity(48) };
+    let mut s = Sink {
+        buckets,
+        out: Vec::with_capacity(48),
+    };
     let t = &tokens[i];
     let at = |k: isize| -> &str {
         let j = i as isize + k;
@@ -197,7 +218,11 @@ pub const SENTENCE_WINDOW: usize = 12;
 /// For every token, a bit set of the cues whose rule findings cover it. One sweep: findings
 /// and tokens are both in text order.
 pub fn rule_cover(tokens: &[Token], rules: &Analysis) -> Vec<u16> {
-    let mut findings: Vec<(usize, usize, u16)> = rules.findings.iter().map(|f| (f.start, f.end, 1u16 << f.cue as u16)).collect();
+    let mut findings: Vec<(usize, usize, u16)> = rules
+        .findings
+        .iter()
+        .map(|f| (f.start, f.end, 1u16 << f.cue as u16))
+        .collect();
     findings.sort_unstable();
     let mut active: Vec<(usize, usize, u16)> = Vec::new();
     let mut next = 0;
@@ -209,7 +234,10 @@ pub fn rule_cover(tokens: &[Token], rules: &Analysis) -> Vec<u16> {
                 next += 1;
             }
             active.retain(|f| f.1 > t.start);
-            active.iter().filter(|f| f.0 < t.end).fold(0u16, |acc, f| acc | f.2)
+            active
+                .iter()
+                .filter(|f| f.0 < t.end)
+                .fold(0u16, |acc, f| acc | f.2)
         })
         .collect()
 }
@@ -234,8 +262,14 @@ mod tests {
     #[test]
     fn hashing_is_stable_and_in_range() {
         // The model file depends on these exact values.
-        assert_eq!(hash(&["w", "sorry"], 1 << 16), hash(&["w", "sorry"], 1 << 16));
-        assert_ne!(hash(&["w", "sorry"], 1 << 20), hash(&["ws", "orry"], 1 << 20));
+        assert_eq!(
+            hash(&["w", "sorry"], 1 << 16),
+            hash(&["w", "sorry"], 1 << 16)
+        );
+        assert_ne!(
+            hash(&["w", "sorry"], 1 << 20),
+            hash(&["ws", "orry"], 1 << 20)
+        );
         for p in ["", "a", "émoji 👋"] {
             assert!(hash(&[p], 1 << 10) < 1 << 10);
         }

@@ -15,7 +15,12 @@ pub struct TrainOptions {
 
 impl Default for TrainOptions {
     fn default() -> Self {
-        TrainOptions { epochs: 12, learning_rate: 0.3, l2: 1e-5, seed: 7 }
+        TrainOptions {
+            epochs: 12,
+            learning_rate: 0.3,
+            l2: 1e-5,
+            seed: 7,
+        }
     }
 }
 
@@ -54,7 +59,11 @@ pub struct Softmax {
 
 impl Softmax {
     pub fn new(classes: usize, buckets: u32) -> Softmax {
-        Softmax { classes, buckets, weights: vec![0.0; classes * buckets as usize] }
+        Softmax {
+            classes,
+            buckets,
+            weights: vec![0.0; classes * buckets as usize],
+        }
     }
 
     /// Class probabilities for features `x`.
@@ -69,7 +78,13 @@ impl Softmax {
 
     /// Train on `(features, class)` pairs. `class_weight[c]` scales the loss of class `c`
     /// (to balance rare classes).
-    pub fn train(data: &[(Features, usize)], classes: usize, buckets: u32, class_weight: &[f32], opts: &TrainOptions) -> Softmax {
+    pub fn train(
+        data: &[(Features, usize)],
+        classes: usize,
+        buckets: u32,
+        class_weight: &[f32],
+        opts: &TrainOptions,
+    ) -> Softmax {
         let mut m = Softmax::new(classes, buckets);
         let mut g2 = vec![1e-6f32; m.weights.len()];
         let mut order: Vec<usize> = (0..data.len()).collect();
@@ -108,7 +123,10 @@ pub struct Binary {
 
 impl Binary {
     pub fn new(buckets: u32) -> Binary {
-        Binary { buckets, weights: vec![0.0; buckets as usize] }
+        Binary {
+            buckets,
+            weights: vec![0.0; buckets as usize],
+        }
     }
 
     pub fn probability(&self, x: &[u32]) -> f32 {
@@ -117,7 +135,12 @@ impl Binary {
     }
 
     /// Train on `(features, label)` pairs; positives weigh `positive_weight` times a negative.
-    pub fn train(data: &[(&Features, bool)], buckets: u32, positive_weight: f32, opts: &TrainOptions) -> Binary {
+    pub fn train(
+        data: &[(&Features, bool)],
+        buckets: u32,
+        positive_weight: f32,
+        opts: &TrainOptions,
+    ) -> Binary {
         let mut m = Binary::new(buckets);
         let mut g2 = vec![1e-6f32; buckets as usize];
         let mut order: Vec<usize> = (0..data.len()).collect();
@@ -161,7 +184,10 @@ pub(crate) fn softmax_in_place(z: &mut [f32]) {
 pub fn quantize(weights: &[f32]) -> (f32, Vec<i16>) {
     let max = weights.iter().fold(0f32, |m, w| m.max(w.abs()));
     let scale = if max == 0.0 { 1.0 } else { max / 32767.0 };
-    (scale, weights.iter().map(|w| (w / scale).round() as i16).collect())
+    (
+        scale,
+        weights.iter().map(|w| (w / scale).round() as i16).collect(),
+    )
 }
 
 pub fn dequantize(scale: f32, q: &[i16]) -> Vec<f32> {
@@ -174,7 +200,9 @@ mod tests {
 
     fn toy() -> Vec<(Features, usize)> {
         // Feature 1 means class 0, feature 2 class 1, feature 3 class 2; 0 is a bias.
-        (0..60).map(|i| (vec![0, 1 + (i % 3) as u32], i % 3)).collect()
+        (0..60)
+            .map(|i| (vec![0, 1 + (i % 3) as u32], i % 3))
+            .collect()
     }
 
     #[test]
@@ -191,8 +219,14 @@ mod tests {
 
     #[test]
     fn binary_learns_and_quantization_round_trips_closely() {
-        let feats: Vec<Features> = (0..40).map(|i| vec![0, if i % 4 == 0 { 5 } else { 6 }]).collect();
-        let data: Vec<(&Features, bool)> = feats.iter().enumerate().map(|(i, f)| (f, i % 4 == 0)).collect();
+        let feats: Vec<Features> = (0..40)
+            .map(|i| vec![0, if i % 4 == 0 { 5 } else { 6 }])
+            .collect();
+        let data: Vec<(&Features, bool)> = feats
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f, i % 4 == 0))
+            .collect();
         let m = Binary::train(&data, 8, 3.0, &TrainOptions::default());
         assert!(m.probability(&[0, 5]) > 0.7);
         assert!(m.probability(&[0, 6]) < 0.3);

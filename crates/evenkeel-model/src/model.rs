@@ -50,7 +50,12 @@ pub struct TaggedSpan {
 
 impl Model {
     /// Reply-level predictions (cheap: one pass of hashed features).
-    pub fn predict(&self, tokens: &[Token], customer: Option<&str>, rules: &Analysis) -> Prediction {
+    pub fn predict(
+        &self,
+        tokens: &[Token],
+        customer: Option<&str>,
+        rules: &Analysis,
+    ) -> Prediction {
         let x = reply_features(tokens, rules, REPLY_BUCKETS);
         let p = self.stance.probabilities(&x);
         let mut stance = [0f32; 4];
@@ -60,21 +65,36 @@ impl Model {
             cues[i] = m.probability(&x);
         }
         let emotion = customer.map(|c| self.emotion(c));
-        Prediction { stance, cues, emotion }
+        Prediction {
+            stance,
+            cues,
+            emotion,
+        }
     }
 
     /// The customer's most likely emotion and its probability.
     pub fn emotion(&self, customer: &str) -> (Emotion, f32) {
         let ct = tokenize(customer);
-        let p = self.emotion.probabilities(&customer_features(&ct, customer, CUSTOMER_BUCKETS));
-        let (i, v) = p.iter().enumerate().fold((0, 0f32), |b, (i, &v)| if v > b.1 { (i, v) } else { b });
+        let p = self
+            .emotion
+            .probabilities(&customer_features(&ct, customer, CUSTOMER_BUCKETS));
+        let (i, v) = p
+            .iter()
+            .enumerate()
+            .fold((0, 0f32), |b, (i, &v)| if v > b.1 { (i, v) } else { b });
         (Emotion::ALL[i], v)
     }
 
     /// Token spans of `cue`: runs of tokens whose probability reaches `threshold`, joined
     /// across one-token gaps, kept within a sentence. `cover` is
     /// [`rule_cover`](crate::features::rule_cover) of the tokens, computed once per reply.
-    pub fn tag(&self, tokens: &[Token], cover: &[u16], cue: Cue, threshold: f32) -> Vec<TaggedSpan> {
+    pub fn tag(
+        &self,
+        tokens: &[Token],
+        cover: &[u16],
+        cue: Cue,
+        threshold: f32,
+    ) -> Vec<TaggedSpan> {
         let m = &self.tagger[cue as usize];
         let probs: Vec<f32> = (0..tokens.len())
             .map(|i| m.probability(&token_features(tokens, i, cover, TOKEN_BUCKETS)))
@@ -97,7 +117,12 @@ impl Model {
                 j += 1;
             }
             let mean = probs[first..=last].iter().sum::<f32>() / (last - first + 1) as f32;
-            out.push(TaggedSpan { cue, start: tokens[first].start, end: tokens[last].end, probability: mean });
+            out.push(TaggedSpan {
+                cue,
+                start: tokens[first].start,
+                end: tokens[last].end,
+                probability: mean,
+            });
             i = last + 1;
         }
         out
@@ -113,8 +138,18 @@ impl Model {
         b.extend_from_slice(hash);
         b.extend_from_slice(&self.items.to_le_bytes());
         b.extend_from_slice(&self.seed.to_le_bytes());
-        write_matrix(&mut b, self.stance.classes as u32, self.stance.buckets, &self.stance.weights);
-        write_matrix(&mut b, self.emotion.classes as u32, self.emotion.buckets, &self.emotion.weights);
+        write_matrix(
+            &mut b,
+            self.stance.classes as u32,
+            self.stance.buckets,
+            &self.stance.weights,
+        );
+        write_matrix(
+            &mut b,
+            self.emotion.classes as u32,
+            self.emotion.buckets,
+            &self.emotion.weights,
+        );
         for m in self.cue_present.iter().chain(&self.tagger) {
             write_matrix(&mut b, 1, m.buckets, &m.weights);
         }
@@ -131,26 +166,46 @@ impl Model {
             return Err(format!("model format {version}, this evenkeel reads format {FORMAT_VERSION}: retrain it with `evenkeel train`"));
         }
         let n = r.u32()? as usize;
-        let corpus_sha256 = String::from_utf8(r.take(n)?.to_vec()).map_err(|_| "corrupt corpus hash")?;
+        let corpus_sha256 =
+            String::from_utf8(r.take(n)?.to_vec()).map_err(|_| "corrupt corpus hash")?;
         let items = r.u32()?;
         let seed = u64::from_le_bytes(r.take(8)?.try_into().expect("8 bytes"));
         let (c, bk, w) = r.matrix()?;
-        let stance = Softmax { classes: c as usize, buckets: bk, weights: w };
+        let stance = Softmax {
+            classes: c as usize,
+            buckets: bk,
+            weights: w,
+        };
         let (c, bk, w) = r.matrix()?;
-        let emotion = Softmax { classes: c as usize, buckets: bk, weights: w };
+        let emotion = Softmax {
+            classes: c as usize,
+            buckets: bk,
+            weights: w,
+        };
         if stance.classes != 4 || emotion.classes != 7 {
             return Err("model has the wrong number of stances or emotions".into());
         }
         let mut bins = Vec::new();
         for _ in 0..26 {
             let (_, bk, w) = r.matrix()?;
-            bins.push(Binary { buckets: bk, weights: w });
+            bins.push(Binary {
+                buckets: bk,
+                weights: w,
+            });
         }
         if r.at != b.len() {
             return Err("trailing bytes after the model".into());
         }
         let tagger = bins.split_off(13);
-        Ok(Model { corpus_sha256, items, seed, stance, emotion, cue_present: bins, tagger })
+        Ok(Model {
+            corpus_sha256,
+            items,
+            seed,
+            stance,
+            emotion,
+            cue_present: bins,
+            tagger,
+        })
     }
 
     /// Round every weight through its stored form, so a freshly trained model predicts exactly
@@ -184,7 +239,10 @@ impl ReplyHead {
     /// counts (a model this version did not write); [`Model::predict`] still works then.
     pub fn new(m: &Model) -> Option<ReplyHead> {
         let b = m.stance.buckets as usize;
-        if m.stance.classes != 4 || m.cue_present.len() != 13 || m.cue_present.iter().any(|c| c.buckets as usize != b) {
+        if m.stance.classes != 4
+            || m.cue_present.len() != 13
+            || m.cue_present.iter().any(|c| c.buckets as usize != b)
+        {
             return None;
         }
         let rows = (0..b)
@@ -224,11 +282,17 @@ impl ReplyHead {
 
 /// Index of `stance` in [`Stance::ALL`].
 pub fn stance_index(stance: Stance) -> usize {
-    Stance::ALL.iter().position(|&s| s == stance).expect("a stance")
+    Stance::ALL
+        .iter()
+        .position(|&s| s == stance)
+        .expect("a stance")
 }
 
 pub fn emotion_index(e: Emotion) -> usize {
-    Emotion::ALL.iter().position(|&x| x == e).expect("an emotion")
+    Emotion::ALL
+        .iter()
+        .position(|&x| x == e)
+        .expect("an emotion")
 }
 
 fn write_matrix(b: &mut Vec<u8>, rows: u32, buckets: u32, w: &[f32]) {
@@ -248,13 +312,19 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self.at.checked_add(n).filter(|&e| e <= self.b.len()).ok_or("model file is truncated")?;
+        let end = self
+            .at
+            .checked_add(n)
+            .filter(|&e| e <= self.b.len())
+            .ok_or("model file is truncated")?;
         let s = &self.b[self.at..end];
         self.at = end;
         Ok(s)
     }
     fn u32(&mut self) -> Result<u32, String> {
-        Ok(u32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes")))
+        Ok(u32::from_le_bytes(
+            self.take(4)?.try_into().expect("4 bytes"),
+        ))
     }
     fn matrix(&mut self) -> Result<(u32, u32, Vec<f32>), String> {
         let rows = self.u32()?;
@@ -265,7 +335,10 @@ impl<'a> Reader<'a> {
         let scale = f32::from_le_bytes(self.take(4)?.try_into().expect("4 bytes"));
         let n = rows as usize * buckets as usize;
         let raw = self.take(n * 2)?;
-        let q: Vec<i16> = raw.chunks_exact(2).map(|c| i16::from_le_bytes([c[0], c[1]])).collect();
+        let q: Vec<i16> = raw
+            .chunks_exact(2)
+            .map(|c| i16::from_le_bytes([c[0], c[1]]))
+            .collect();
         Ok((rows, buckets, dequantize(scale, &q)))
     }
 }

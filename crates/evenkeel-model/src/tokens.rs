@@ -21,13 +21,39 @@ pub struct Token {
     pub negated: bool,
 }
 
-const NEGATORS: &[&str] = &["not", "no", "never", "cannot", "can't", "won't", "don't", "didn't", "isn't", "wasn't", "aren't", "doesn't", "couldn't", "shouldn't", "wouldn't", "nothing", "hardly"];
+const NEGATORS: &[&str] = &[
+    "not",
+    "no",
+    "never",
+    "cannot",
+    "can't",
+    "won't",
+    "don't",
+    "didn't",
+    "isn't",
+    "wasn't",
+    "aren't",
+    "doesn't",
+    "couldn't",
+    "shouldn't",
+    "wouldn't",
+    "nothing",
+    "hardly",
+];
 
 /// A crude, fast lemma: enough to join "apologize", "apologizes", "apologized".
 pub fn lemma(word: &str) -> String {
     let w = word;
     let n = w.len();
-    for (suffix, keep) in [("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""), ("ly", "")] {
+    for (suffix, keep) in [
+        ("ies", "y"),
+        ("ied", "y"),
+        ("ing", ""),
+        ("ed", ""),
+        ("es", ""),
+        ("s", ""),
+        ("ly", ""),
+    ] {
         if n > suffix.len() + 3 && w.ends_with(suffix) && !w.ends_with("ss") {
             return format!("{}{}", &w[..n - suffix.len()], keep);
         }
@@ -50,7 +76,11 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         let (start, c) = bytes[i];
         // Handles (@1234), hashtags' marks and links are addresses, not words: skip them whole.
         let at_word_start = i == 0 || bytes[i - 1].1.is_whitespace();
-        if at_word_start && (c == '@' || text[start..].starts_with("http://") || text[start..].starts_with("https://")) {
+        if at_word_start
+            && (c == '@'
+                || text[start..].starts_with("http://")
+                || text[start..].starts_with("https://"))
+        {
             while i < bytes.len() && !bytes[i].1.is_whitespace() {
                 i += 1;
             }
@@ -60,14 +90,19 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             let mut j = i + 1;
             while j < bytes.len() {
                 let d = bytes[j].1;
-                let apostrophe = (d == '\'' || d == '’') && j + 1 < bytes.len() && is_word_char(bytes[j + 1].1);
+                let apostrophe =
+                    (d == '\'' || d == '’') && j + 1 < bytes.len() && is_word_char(bytes[j + 1].1);
                 if is_word_char(d) || apostrophe {
                     j += 1;
                 } else {
                     break;
                 }
             }
-            let end = if j < bytes.len() { bytes[j].0 } else { text.len() };
+            let end = if j < bytes.len() {
+                bytes[j].0
+            } else {
+                text.len()
+            };
             push(&mut out, text, start, end);
             i = j;
         } else {
@@ -91,7 +126,10 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         t.position = pos;
         t.in_question = doc.sentences.get(s_idx).is_some_and(|s| s.is_question);
         pos += 1;
-        if matches!(t.lower.as_str(), "," | "." | ";" | ":" | "!" | "?" | "—" | "but") {
+        if matches!(
+            t.lower.as_str(),
+            "," | "." | ";" | ":" | "!" | "?" | "—" | "but"
+        ) {
             neg_left = 0;
         } else if neg_left > 0 {
             t.negated = true;
@@ -107,7 +145,16 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
     let lower = text[start..end].to_lowercase().replace('’', "'");
     let lemma = lemma(&lower);
-    out.push(Token { start, end, lower, lemma, sentence: 0, position: 0, in_question: false, negated: false });
+    out.push(Token {
+        start,
+        end,
+        lower,
+        lemma,
+        sentence: 0,
+        position: 0,
+        in_question: false,
+        negated: false,
+    });
 }
 
 #[cfg(test)]
@@ -119,7 +166,20 @@ mod tests {
         let t = "I can’t promise it. Did you apologize?";
         let toks = tokenize(t);
         let words: Vec<&str> = toks.iter().map(|k| &t[k.start..k.end]).collect();
-        assert_eq!(words, ["I", "can’t", "promise", "it", ".", "Did", "you", "apologize", "?"]);
+        assert_eq!(
+            words,
+            [
+                "I",
+                "can’t",
+                "promise",
+                "it",
+                ".",
+                "Did",
+                "you",
+                "apologize",
+                "?"
+            ]
+        );
         assert_eq!(toks[1].lower, "can't");
         assert!(toks[2].negated && toks[3].negated);
         assert!(!toks[5].negated, "scope ends at the full stop");

@@ -3,7 +3,9 @@
 
 use crate::features::{customer_features, reply_features, rule_cover, token_features, Features};
 use crate::linear::{Binary, Softmax, TrainOptions};
-use crate::model::{emotion_index, stance_index, Model, CUSTOMER_BUCKETS, REPLY_BUCKETS, TOKEN_BUCKETS};
+use crate::model::{
+    emotion_index, stance_index, Model, CUSTOMER_BUCKETS, REPLY_BUCKETS, TOKEN_BUCKETS,
+};
 use crate::tokens::tokenize;
 use evenkeel_core::eval::LabelledItem;
 use evenkeel_core::{Analyzer, Cue, Emotion, Stance};
@@ -45,7 +47,11 @@ pub fn gold_ranges(item: &LabelledItem) -> Vec<(Cue, usize, usize)> {
                 from += 1;
             }
         }
-        if let Some(r) = found.or_else(|| item.reply.find(&s.text).map(|i| (s.cue, i, i + s.text.len()))) {
+        if let Some(r) = found.or_else(|| {
+            item.reply
+                .find(&s.text)
+                .map(|i| (s.cue, i, i + s.text.len()))
+        }) {
             out.push(r);
         }
     }
@@ -53,7 +59,12 @@ pub fn gold_ranges(item: &LabelledItem) -> Vec<(Cue, usize, usize)> {
 }
 
 /// Train every part of the model on `items`.
-pub fn train(items: &[LabelledItem], analyzer: &Analyzer, corpus_sha256: &str, opts: &TrainOptions) -> Model {
+pub fn train(
+    items: &[LabelledItem],
+    analyzer: &Analyzer,
+    corpus_sha256: &str,
+    opts: &TrainOptions,
+) -> Model {
     let mut reply_data: Vec<(Features, usize)> = Vec::with_capacity(items.len());
     let mut cue_labels: Vec<[bool; 13]> = Vec::with_capacity(items.len());
     let mut token_data: Vec<Features> = Vec::new();
@@ -62,7 +73,10 @@ pub fn train(items: &[LabelledItem], analyzer: &Analyzer, corpus_sha256: &str, o
     for item in items {
         let rules = analyzer.analyze(&item.reply, None);
         let tokens = tokenize(&item.reply);
-        reply_data.push((reply_features(&tokens, &rules, REPLY_BUCKETS), stance_index(item.stance)));
+        reply_data.push((
+            reply_features(&tokens, &rules, REPLY_BUCKETS),
+            stance_index(item.stance),
+        ));
         let mut present = [false; 13];
         for c in &item.cues {
             present[*c as usize] = true;
@@ -82,7 +96,10 @@ pub fn train(items: &[LabelledItem], analyzer: &Analyzer, corpus_sha256: &str, o
         }
         if let (Some(c), Some(e)) = (&item.customer, item.customer_emotion) {
             let ct = tokenize(c);
-            emotion_data.push((customer_features(&ct, c, CUSTOMER_BUCKETS), emotion_index(e)));
+            emotion_data.push((
+                customer_features(&ct, c, CUSTOMER_BUCKETS),
+                emotion_index(e),
+            ));
         }
     }
 
@@ -95,15 +112,35 @@ pub fn train(items: &[LabelledItem], analyzer: &Analyzer, corpus_sha256: &str, o
     let mut tagger = Vec::new();
     for cue in Cue::ALL {
         let k = cue as usize;
-        let data: Vec<(&Features, bool)> = reply_data.iter().zip(&cue_labels).map(|((x, _), l)| (x, l[k])).collect();
+        let data: Vec<(&Features, bool)> = reply_data
+            .iter()
+            .zip(&cue_labels)
+            .map(|((x, _), l)| (x, l[k]))
+            .collect();
         let pos = data.iter().filter(|d| d.1).count().max(1);
         let weight = ((data.len() - pos) as f32 / pos as f32).clamp(1.0, 4.0);
-        cue_present.push(Binary::train(&data, REPLY_BUCKETS, weight, &TrainOptions { seed: opts.seed ^ (k as u64 + 1), ..*opts }));
+        cue_present.push(Binary::train(
+            &data,
+            REPLY_BUCKETS,
+            weight,
+            &TrainOptions {
+                seed: opts.seed ^ (k as u64 + 1),
+                ..*opts
+            },
+        ));
 
-        let tdata: Vec<(&Features, bool)> = token_data.iter().zip(&token_labels).map(|(x, l)| (x, l & (1 << k) != 0)).collect();
+        let tdata: Vec<(&Features, bool)> = token_data
+            .iter()
+            .zip(&token_labels)
+            .map(|(x, l)| (x, l & (1 << k) != 0))
+            .collect();
         let tpos = tdata.iter().filter(|d| d.1).count().max(1);
         let tweight = ((tdata.len() - tpos) as f32 / tpos as f32).clamp(1.0, 3.0);
-        let topts = TrainOptions { seed: opts.seed ^ (0x100 + k as u64), epochs: opts.epochs.min(6), ..*opts };
+        let topts = TrainOptions {
+            seed: opts.seed ^ (0x100 + k as u64),
+            epochs: opts.epochs.min(6),
+            ..*opts
+        };
         tagger.push(Binary::train(&tdata, TOKEN_BUCKETS, tweight, &topts));
     }
 
@@ -126,7 +163,16 @@ fn balance(data: &[(Features, usize)], classes: usize) -> Vec<f32> {
         counts[*y] += 1;
     }
     let max = *counts.iter().max().unwrap_or(&1) as f32;
-    counts.iter().map(|&c| if c == 0 { 1.0 } else { (max / c as f32).min(5.0) }).collect()
+    counts
+        .iter()
+        .map(|&c| {
+            if c == 0 {
+                1.0
+            } else {
+                (max / c as f32).min(5.0)
+            }
+        })
+        .collect()
 }
 
 /// Split `n` items into `k` folds deterministically (item `i` goes to fold `perm(i) % k`).

@@ -22,14 +22,26 @@ fn corpus_files() -> Vec<(String, Vec<u8>)> {
     paths.sort();
     paths
         .into_iter()
-        .map(|p| (p.file_name().unwrap().to_string_lossy().to_string(), std::fs::read(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
         .collect()
 }
 
 fn items(files: &[(String, Vec<u8>)], limit: usize) -> Vec<LabelledItem> {
     files
         .iter()
-        .flat_map(|(_, b)| std::str::from_utf8(b).unwrap().lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).unwrap()).collect::<Vec<LabelledItem>>())
+        .flat_map(|(_, b)| {
+            std::str::from_utf8(b)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect::<Vec<LabelledItem>>()
+        })
         .take(limit)
         .collect()
 }
@@ -39,11 +51,20 @@ fn training_twice_gives_identical_bytes_and_files_round_trip() {
     let files = corpus_files();
     let sample = items(&files, 160);
     let analyzer = Analyzer::builtin();
-    let opts = TrainOptions { epochs: 3, ..TrainOptions::default() };
+    let opts = TrainOptions {
+        epochs: 3,
+        ..TrainOptions::default()
+    };
     let a = train(&sample, &analyzer, "test", &opts).to_bytes();
     let b = train(&sample, &analyzer, "test", &opts).to_bytes();
     assert!(a == b, "two trainings on the same data and seed differ");
-    let other = train(&sample, &analyzer, "test", &TrainOptions { seed: 99, ..opts }).to_bytes();
+    let other = train(
+        &sample,
+        &analyzer,
+        "test",
+        &TrainOptions { seed: 99, ..opts },
+    )
+    .to_bytes();
     assert!(a != other, "the seed must matter");
     let m = Model::from_bytes(&a).unwrap();
     assert_eq!(m.to_bytes(), a, "load then save is the identity");
@@ -55,7 +76,10 @@ fn corrupt_or_foreign_model_files_are_errors() {
     assert!(Model::from_bytes(b"").is_err());
     assert!(Model::from_bytes(b"PK\x03\x04 a zip file").is_err());
     let bytes = embedded::DEFAULT_MODEL_BYTES.expect("this build embeds models/default.ekm");
-    assert!(Model::from_bytes(&bytes[..bytes.len() / 2]).is_err(), "a truncated file");
+    assert!(
+        Model::from_bytes(&bytes[..bytes.len() / 2]).is_err(),
+        "a truncated file"
+    );
     let mut v = bytes.to_vec();
     v[4] = 99;
     assert!(Model::from_bytes(&v).unwrap_err().contains("format"));
@@ -71,13 +95,27 @@ fn the_embedded_model_was_trained_on_this_corpus_and_is_small() {
         corpus_hash(&corpus_files()),
         "models/default.ekm is stale: run `evenkeel train --corpus data/corpus --out models/default.ekm`"
     );
-    let n: usize = corpus_files().iter().map(|(_, b)| std::str::from_utf8(b).unwrap().lines().filter(|l| !l.trim().is_empty()).count()).sum();
+    let n: usize = corpus_files()
+        .iter()
+        .map(|(_, b)| {
+            std::str::from_utf8(b)
+                .unwrap()
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .count()
+        })
+        .sum();
     assert_eq!(model.items as usize, n);
 }
 
 #[test]
 fn hybrid_findings_keep_the_span_contract() {
-    let engine = Engine::new(Analyzer::builtin(), embedded::default_model(), EngineKind::Hybrid).unwrap();
+    let engine = Engine::new(
+        Analyzer::builtin(),
+        embedded::default_model(),
+        EngineKind::Hybrid,
+    )
+    .unwrap();
     let replies = [
         "ugh that drives me up the wall too, honestly the night shift clearly never read your file",
         "Zoë, I get why you're upset 😞 — what happened when you tried the new card?",
@@ -111,7 +149,9 @@ fn hybrid_findings_keep_the_span_contract() {
 /// `analyze` reports for the same message, whichever engine runs.
 #[test]
 fn customer_emotion_alone_matches_analyze() {
-    let Some(model) = embedded::default_model() else { return };
+    let Some(model) = embedded::default_model() else {
+        return;
+    };
     let messages = [
         "This is the third time my card was declined and I am furious.",
         "I'm really worried the payment went through twice, we need that money for rent",
@@ -123,7 +163,11 @@ fn customer_emotion_alone_matches_analyze() {
         let engine = Engine::new(Analyzer::builtin(), Some(model.clone()), kind).unwrap();
         for m in messages {
             let whole = engine.analyze("Thanks for writing in.", Some(m));
-            assert_eq!(whole.customer_emotion, Some(engine.customer_emotion(m)), "{kind:?}: {m}");
+            assert_eq!(
+                whole.customer_emotion,
+                Some(engine.customer_emotion(m)),
+                "{kind:?}: {m}"
+            );
         }
     }
 }

@@ -1,0 +1,386 @@
+//! Which patterns are worth running on which sentence.
+//!
+//! A reply touches a handful of the several hundred pack patterns. Running each pattern's regex
+//! on every sentence would be slow; so would one regex set of them all, whose lazy DFA keeps
+//! building new states on varied text. Instead each pattern is reduced to its *required
+//! factors*: the parts every match must contain, each a small set of alternative strings
+//! ("(can|could|would)", "you", "(tell|send|share)"). One Aho-Corasick automaton finds every
+//! factor string of every pattern in a single pass over the reply, and a pattern is run on a
+//! sentence only when all its factors (up to [`MAX_FACTORS`], the most selective) occur in it.
+//! A pattern without any factor (all gaps and classes) runs on every sentence.
+//!
+//! Factors are necessary conditions, never sufficient ones: the pattern's own regex and its
+//! context checks still decide. So the prefilter can only make the analyzer faster, never
+//! change a finding; a test in `analyzer.rs` checks that against running every pattern.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex_syntax::hir::{Class, Hir, HirKind};
+use std::collections::HashMap;
+
+/// How many alternative strings a factor may have before it is not worth it.
+const MAX_FACTOR_STRINGS: usize = 512;
+/// Classes up to this many characters are expanded into alternatives (`['’]`, `[sz]`).
+const MAX_CLASS_CHARS: usize = 4;
+/// How many factors of a pattern are checked (the most selective first).
+const MAX_FACTORS: usize = 4;
+
+/// The compiled prefilter over every pattern of an analyzer.
+#[derive(Debug, Clone)]
+pub struct Prefilter {
+    /// Finds every factor string (ASCII case-insensitively, as the rule regexes match).
+    ac: Option<AhoCorasick>,
+    /// For each string of `ac`: the factors it belongs to.
+    string_factors: Vec<Vec<u32>>,
+    /// For each factor: the patterns whose most selective factor it is.
+    triggers: Vec<Vec<u32>>,
+    /// For each pattern: its other factors, all of which must occur too.
+    conditions: Vec<Vec<u32>>,
+    /// Patterns without a factor: run on every sentence.
+    always: Vec<u32>,
+}
+
+impl Prefilter {
+    /// `sources[i]`: pattern `i` rewritten for the ASCII engine, or `None` when that engine
+    /// cannot take it (such a pattern is always run).
+    pub fn new(sources: &[Option<String>]) -> Prefilter {
+        let mut string_index: HashMap<Vec<u8>, u32> = HashMap::new();
+        let mut strings: Vec<Vec<u8>> = Vec::new();
+        let mut string_factors: Vec<Vec<u32>> = Vec::new();
+        let mut factor_index: HashMap<Vec<Vec<u8>>, u32> = HashMap::new();
+        let mut triggers: Vec<Vec<u32>> = Vec::new();
+        let mut conditions = Vec::with_capacity(sources.len());
+        let mut always = Vec::new();
+        for (i, src) in sources.iter().enumerate() {
+            let factors = src.as_deref().map(required_factors).unwrap_or_default();
+            if factors.is_empty() {
+                always.push(i as u32);
+                conditions.push(Vec::new());
+                continue;
+            }
+            let mut ids = Vec::new();
+            for f in factors {
+                let next = factor_index.len() as u32;
+                let id = *factor_index.entry(f.clone()).or_insert_with(|| {
+                    triggers.push(Vec::new());
+                    for s in &f {
+                        let k = *string_index.entry(s.clone()).or_insert_with(|| {
+                            strings.push(s.clone());
+                            string_factors.push(Vec::new());
+                            (strings.len() - 1) as u32
+                        });
+                        string_factors[k as usize].push(next);
+                    }
+                    next
+                });
+                ids.push(id);
+            }
+            triggers[ids[0] as usize].push(i as u32);
+            conditions.push(ids[1..].to_vec());
+        }
+        let ac = (!strings.is_empty()).then(|| {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(&strings)
+                .expect("a few thousand short literals always build")
+        });
+        Prefilter {
+            ac,
+            string_factors,
+            triggers,
+            conditions,
+            always,
+        }
+    }
+
+    /// How many patterns have no factor and run on every sentence.
+    pub fn always_run(&self) -> usize {
+        self.always.len()
+    }
+
+    /// For each sentence (`sentences`: sorted, non-overlapping byte ranges of `text`), the
+    /// patterns to run there, in ascending order: those all of whose factors have a string
+    /// lying wholly inside that sentence.
+    pub fn candidates(&self, text: &str, sentences: &[(usize, usize)]) -> Vec<Vec<u32>> {
+        let mut out: Vec<Vec<u32>> = vec![self.always.clone(); sentences.len()];
+        let Some(ac) = &self.ac else { return out };
+        // Overlapping matches come in order of where they end, so the strings of one sentence
+        // come together and before those of the next: one sentence is collected at a time,
+        // its factors in a bitset and a list, then its patterns are decided.
+        let mut present = vec![0u64; self.triggers.len().div_ceil(64)];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut current: Option<usize> = None;
+        let flush =
+            |i: usize, touched: &mut Vec<u32>, present: &mut [u64], out: &mut [Vec<u32>]| {
+                let has = |f: u32| present[f as usize / 64] & (1 << (f % 64)) != 0;
+                let list = &mut out[i];
+                for &f in touched.iter() {
+                    for &p in &self.triggers[f as usize] {
+                        if self.conditions[p as usize].iter().all(|&c| has(c)) {
+                            list.push(p);
+                        }
+                    }
+                }
+                for &f in touched.iter() {
+                    present[f as usize / 64] &= !(1 << (f % 64));
+                }
+                touched.clear();
+                list.sort_unstable();
+                list.dedup();
+            };
+        for m in ac.find_overlapping_iter(text.as_bytes()) {
+            let (start, end) = (m.start(), m.end());
+            let i = sentences.partition_point(|&(_, e)| e <= start);
+            let Some(&(s, e)) = sentences.get(i) else {
+                continue;
+            };
+            if start < s || end > e {
+                continue;
+            }
+            if current != Some(i) {
+                if let Some(c) = current {
+                    flush(c, &mut touched, &mut present, &mut out);
+                }
+                current = Some(i);
+            }
+            for &f in &self.string_factors[m.pattern().as_usize()] {
+                let (w, bit) = (f as usize / 64, 1u64 << (f % 64));
+                if present[w] & bit == 0 {
+                    present[w] |= bit;
+                    touched.push(f);
+                }
+            }
+        }
+        if let Some(c) = current {
+            flush(c, &mut touched, &mut present, &mut out);
+        }
+        out
+    }
+}
+
+/// The factors of regex `src`, most selective first: the required parts of its top-level
+/// sequence that have one, each as the strings one of which every match contains. Empty when
+/// the pattern has none (it can match with nothing but classes and gaps).
+fn required_factors(src: &str) -> Vec<Vec<Vec<u8>>> {
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .case_insensitive(false)
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(src)
+    else {
+        return Vec::new();
+    };
+    let mut parts = Vec::new();
+    sequence(&hir, &mut parts);
+    let mut factors: Vec<Vec<Vec<u8>>> = parts
+        .into_iter()
+        .filter_map(factor)
+        .map(|f| {
+            let mut f: Vec<Vec<u8>> = f.into_iter().map(|s| s.to_ascii_lowercase()).collect();
+            f.sort();
+            f.dedup();
+            f
+        })
+        .collect();
+    factors.sort_by(|a, b| {
+        if better(a, b) {
+            std::cmp::Ordering::Less
+        } else if better(b, a) {
+            std::cmp::Ordering::Greater
+        } else {
+            a.cmp(b)
+        }
+    });
+    factors.dedup();
+    factors.truncate(MAX_FACTORS);
+    factors
+}
+
+/// The parts of `hir` taken as a sequence, looking through groups and nested sequences.
+fn sequence<'h>(hir: &'h Hir, out: &mut Vec<&'h Hir>) {
+    match hir.kind() {
+        HirKind::Concat(parts) => parts.iter().for_each(|p| sequence(p, out)),
+        HirKind::Capture(c) => sequence(&c.sub, out),
+        _ => out.push(hir),
+    }
+}
+
+/// The strings one of which every match of regex `src` must contain (its best factor).
+#[cfg(test)]
+fn required_factor(src: &str) -> Option<Vec<Vec<u8>>> {
+    required_factors(src).into_iter().next()
+}
+
+/// The best set of strings one of which every match of `hir` contains.
+fn factor(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut best = language(hir).filter(|l| !l.iter().any(Vec::is_empty));
+    let mut offer = |cand: Option<Vec<Vec<u8>>>| {
+        if let Some(c) = cand {
+            if best.as_ref().is_none_or(|b| better(&c, b)) {
+                best = Some(c);
+            }
+        }
+    };
+    match hir.kind() {
+        // Every match contains a match of each part: any part's factor will do.
+        HirKind::Concat(parts) => parts.iter().for_each(|p| offer(factor(p))),
+        // Every match is a match of one alternative: it contains that alternative's factor.
+        HirKind::Alternation(alts) => {
+            let mut all = Vec::new();
+            for a in alts {
+                all.extend(factor(a)?);
+            }
+            all.sort();
+            all.dedup();
+            if all.len() <= MAX_FACTOR_STRINGS {
+                offer(Some(all));
+            }
+        }
+        HirKind::Capture(c) => offer(factor(&c.sub)),
+        HirKind::Repetition(r) if r.min >= 1 => offer(factor(&r.sub)),
+        _ => {}
+    }
+    best
+}
+
+/// Is factor `a` more selective than `b`: a longer shortest string, then fewer strings?
+fn better(a: &[Vec<u8>], b: &[Vec<u8>]) -> bool {
+    let shortest = |v: &[Vec<u8>]| v.iter().map(Vec::len).min().unwrap_or(0);
+    (shortest(a), std::cmp::Reverse(a.len())) > (shortest(b), std::cmp::Reverse(b.len()))
+}
+
+/// Every string `hir` can match, when there are few of them (look-arounds match the empty
+/// string here: they only narrow where the strings may occur).
+fn language(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let lang = match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => vec![Vec::new()],
+        HirKind::Literal(lit) => vec![lit.0.to_vec()],
+        HirKind::Class(class) => class_strings(class)?,
+        HirKind::Capture(c) => language(&c.sub)?,
+        HirKind::Repetition(r) => {
+            let max = r.max?;
+            if max > 4 {
+                return None;
+            }
+            let sub = language(&r.sub)?;
+            let mut all: Vec<Vec<u8>> = Vec::new();
+            let mut layer: Vec<Vec<u8>> = vec![Vec::new()];
+            for n in 0..=max {
+                if n >= r.min {
+                    all.extend(layer.iter().cloned());
+                }
+                if n < max {
+                    layer = product(&layer, &sub)?;
+                }
+            }
+            all
+        }
+        HirKind::Concat(parts) => {
+            let mut acc: Vec<Vec<u8>> = vec![Vec::new()];
+            for p in parts {
+                acc = product(&acc, &language(p)?)?;
+            }
+            acc
+        }
+        HirKind::Alternation(alts) => {
+            let mut acc = Vec::new();
+            for a in alts {
+                acc.extend(language(a)?);
+                if acc.len() > MAX_FACTOR_STRINGS {
+                    return None;
+                }
+            }
+            acc
+        }
+    };
+    let mut lang = lang;
+    lang.sort();
+    lang.dedup();
+    (lang.len() <= MAX_FACTOR_STRINGS).then_some(lang)
+}
+
+fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+    if a.len().saturating_mul(b.len()) > MAX_FACTOR_STRINGS {
+        return None;
+    }
+    Some(
+        a.iter()
+            .flat_map(|x| b.iter().map(move |y| [x.as_slice(), y].concat()))
+            .collect(),
+    )
+}
+
+fn class_strings(class: &Class) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::new();
+    match class {
+        Class::Bytes(c) => {
+            for r in c.iter() {
+                for b in r.start()..=r.end() {
+                    out.push(vec![b]);
+                    if out.len() > MAX_CLASS_CHARS {
+                        return None;
+                    }
+                }
+            }
+        }
+        Class::Unicode(c) => {
+            for r in c.iter() {
+                for ch in r.start()..=r.end() {
+                    out.push(ch.to_string().into_bytes());
+                    if out.len() > MAX_CLASS_CHARS {
+                        return None;
+                    }
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern;
+    use std::collections::HashMap;
+
+    fn factor(p: &str) -> Vec<String> {
+        let src =
+            pattern::ascii_engine_source(&pattern::compile(p, &HashMap::new()).unwrap()).unwrap();
+        let mut v: Vec<String> = required_factor(&src)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| String::from_utf8_lossy(&s).to_lowercase())
+            .collect();
+        v.dedup();
+        v
+    }
+
+    #[test]
+    fn the_rarest_required_word_is_chosen() {
+        assert_eq!(factor("I (really )?understand how"), ["understand"]);
+        assert_eq!(
+            factor("(so|very) (frustrating|annoying)"),
+            ["annoying", "frustrating"]
+        );
+        assert_eq!(factor("we {gap} shambles"), ["shambles"]);
+    }
+
+    #[test]
+    fn optional_words_are_never_required() {
+        assert_eq!(factor("(totally )?unacceptable"), ["unacceptable"]);
+        assert_eq!(factor("sorry (for the inconvenience)?"), ["sorry"]);
+    }
+
+    #[test]
+    fn candidates_are_listed_for_the_sentence_holding_the_word() {
+        let srcs: Vec<Option<String>> = ["so sorry", "understand"]
+            .iter()
+            .map(|p| pattern::ascii_engine_source(&pattern::compile(p, &HashMap::new()).unwrap()))
+            .collect();
+        let pf = Prefilter::new(&srcs);
+        let text = "I am SORRY. I understand.";
+        let c = pf.candidates(text, &[(0, 11), (12, 25)]);
+        assert_eq!(c, vec![vec![0], vec![1]]);
+    }
+}
