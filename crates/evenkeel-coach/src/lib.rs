@@ -4,6 +4,7 @@
 //! API and the web trainer are its front ends.
 
 pub mod plan;
+mod restate;
 pub mod rewrite;
 pub mod scenario;
 pub mod score;

@@ -44,6 +44,14 @@ pub struct Removed {
 /// links, and capitalised words that are not the first word of a sentence (names of people,
 /// products, places, days and months).
 pub fn protected(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = protected_spans(text).into_iter().map(|(a, b)| text[a..b].to_string()).collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Where the [`protected`] tokens of `text` are, in order, without overlaps.
+pub(crate) fn protected_spans(text: &str) -> Vec<(usize, usize)> {
     static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?x)
             https?://[^\s<>()]+[^\s<>().,;:!?'\x22]
@@ -56,19 +64,26 @@ pub fn protected(text: &str) -> Vec<String> {
     static CERTAINTY: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)^%\s*(sure|certain|guarantee|guaranteed|promise|confident|definitely|have|get|be|see|receive|arrive|work|fix|fixed|sort|solve|resolve|refund|deliver|send|call|email|replace|repair)\b").expect("valid")
     });
-    let mut out: Vec<String> = TOKEN
+    let mut out: Vec<(usize, usize)> = TOKEN
         .find_iter(text)
         .filter(|m| !(m.as_str() == "100" && CERTAINTY.is_match(&text[m.end()..])))
-        .map(|m| m.as_str().to_string())
+        .map(|m| (m.start(), m.end()))
         .collect();
     out.extend(names(text));
     out.sort();
-    out.dedup();
-    out
+    // A name inside a link or an address is part of that token.
+    let mut kept: Vec<(usize, usize)> = Vec::with_capacity(out.len());
+    for (a, b) in out {
+        match kept.last() {
+            Some(&(_, e)) if a < e => {}
+            _ => kept.push((a, b)),
+        }
+    }
+    kept
 }
 
 /// Capitalised words that are not at the start of a sentence or line, and not "I".
-fn names(text: &str) -> Vec<String> {
+fn names(text: &str) -> Vec<(usize, usize)> {
     // Capitalised, not shouted: "Priya", "Friday", "McAfee"; not "AGAIN".
     static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[A-Z][\p{L}'’-]*\p{Ll}[\p{L}'’-]*\b").expect("valid"));
     let mut out = Vec::new();
@@ -76,6 +91,13 @@ fn names(text: &str) -> Vec<String> {
         let w = m.as_str();
         if w == "I" || w.starts_with("I'") || w.starts_with("I’") {
             continue;
+        }
+        // "Oh my God", "good Lord": an exclamation, not a name.
+        if ["God", "Gosh", "Lord", "Christ", "Jesus", "Heavens"].contains(&w) {
+            let before = text[..m.start()].trim_end().to_lowercase();
+            if before.ends_with("my") || before.ends_with("oh") || before.ends_with("good") || before.ends_with("dear") || before.ends_with("thank") {
+                continue;
+            }
         }
         let mut before = text[..m.start()].trim_end_matches([' ', '\t', '"', '\'', '(', '“', '‘', '*']);
         // "@dani_k Ugh, ..." and "^MR Thanks": a handle or a signature tag opens the sentence.
@@ -92,7 +114,7 @@ fn names(text: &str) -> Vec<String> {
             || before.ends_with(['.', '!', '?', '\n', ':', '…'])
             || before.chars().last().is_some_and(|c| !c.is_alphanumeric() && !c.is_ascii() && !matches!(c, '’' | '‘' | '“' | '”' | '–' | '—' | '£' | '€'));
         if !sentence_start {
-            out.push(w.to_string());
+            out.push((m.start(), m.end()));
         }
     }
     out
@@ -101,14 +123,14 @@ fn names(text: &str) -> Vec<String> {
 /// A sentence of the reply: `text[start..end]`, the sentence's own words without the
 /// whitespace that follows.
 #[derive(Debug, Clone, Copy)]
-struct Sentence {
-    start: usize,
-    end: usize,
+pub(crate) struct Sentence {
+    pub(crate) start: usize,
+    pub(crate) end: usize,
 }
 
 /// Sentences end at `.`, `!`, `?` or `…` (and any run of them, and closing quotes or
 /// brackets) followed by whitespace, and at line breaks.
-fn sentences(text: &str) -> Vec<Sentence> {
+pub(crate) fn sentences(text: &str) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut start = None;
     let chars: Vec<(usize, char)> = text.char_indices().collect();
@@ -182,7 +204,7 @@ fn is_signoff(s: &str) -> bool {
 }
 
 /// What is left of a clause ends mid-phrase ("it must all be", "this is so"): a fragment.
-fn dangling(s: &str) -> bool {
+pub(crate) fn dangling(s: &str) -> bool {
     const OPEN: &[&str] = &[
         "be", "is", "are", "was", "were", "been", "am", "so", "too", "very", "really", "the", "a", "an", "of", "to", "for", "with", "and", "but", "at", "in", "on",
         "my", "our", "your", "that", "this", "just", "feel", "feels", "felt", "makes", "made", "me", "must", "would", "could",
@@ -200,7 +222,7 @@ fn is_exclamation(s: &str) -> bool {
 }
 
 /// Words that carry no fact once the risky words are gone ("so", "really", "and", "but").
-fn only_filler(s: &str) -> bool {
+pub(crate) fn only_filler(s: &str) -> bool {
     const FILLER: &[&str] = &[
         "and", "but", "so", "oh", "wow", "honestly", "really", "very", "just", "also", "too", "again", "this", "that", "it", "is", "was", "i", "am", "we", "are", "you",
         "the", "a", "an", "of", "to", "for", "with", "me", "us", "our", "my", "your", "as", "well", "all", "about", "on", "at", "in", "here", "there", "now", "yes",
@@ -236,7 +258,12 @@ fn soften_promise(s: &str) -> String {
     });
     let s = CITES.replace_all(s, "; the details are in ${2} ").to_string();
     let s = s.as_str();
-    let s = PROMISE_THAT.replace_all(s, " ").to_string();
+    // "..., I guarantee it." / "I promise you that!": the whole aside goes.
+    static ASIDE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i),?\s*\b(i|we) (promise|guarantee|swear)( you)?( it| that| this)?\s*([.!?]+|$)").expect("valid")
+    });
+    let s = ASIDE.replace_all(s, "$5").to_string();
+    let s = PROMISE_THAT.replace_all(&s, " ").to_string();
     let s = CERTAIN.replace_all(&s, " ").to_string();
     let s = SHRINK.replace_all(&s, "$verb").to_string();
     static NEVER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(this|it|that) will never happen (to you )?again\b[^.!?]*").expect("valid"));
@@ -244,7 +271,7 @@ fn soften_promise(s: &str) -> String {
 }
 
 /// Tidies a sentence after words were taken out: spaces, stray punctuation, capital letter.
-fn tidy(s: &str) -> String {
+pub(crate) fn tidy(s: &str) -> String {
     static SPACES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[ \t]{2,}").expect("valid"));
     static BEFORE_PUNCT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+([,.;:!?])").expect("valid"));
     static DOUBLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([,;:])\s*([,.;:!?])").expect("valid"));
@@ -332,12 +359,19 @@ fn rewrite_body(engine: &Engine, reply: &str, customer: Option<&str>) -> Rewrite
         text = t;
         removed.extend(r);
     }
+    // What is still risky carries facts that removing would lose: restated as plain facts.
+    text = settle(engine, &text, customer, &mut removed);
     let mut added = Vec::new();
     let analysis = engine.analyze(&text, customer);
     let cues = analysis.cues();
     let felt = customer.map(|c| engine.customer_emotion(c)).filter(|&e| e != Emotion::None).or_else(|| implied_emotion(&before));
     // A name the agent addressed the customer by ("..., Lou.") stays in the reply.
-    let name = vocative(reply).filter(|n| !text.contains(n.as_str()));
+    // So does a name that went with words taken out ("Honestly Carla our refunds department is
+    // a shambles"): the acknowledgment addresses them by it.
+    let name = vocative(reply).filter(|n| !text.contains(n.as_str())).or_else(|| {
+        let lost: Vec<String> = names(reply).into_iter().map(|(a, b)| reply[a..b].to_string()).filter(|n| !text.contains(n.as_str())).collect();
+        (!lost.is_empty()).then(|| lost.join(" and "))
+    });
     if !cues.contains(&Cue::AcknowledgesEmotion) && !cues.contains(&Cue::Validates) {
         let ack = acknowledgment(felt.unwrap_or(Emotion::None));
         let ack = match &name {
@@ -355,10 +389,41 @@ fn rewrite_body(engine: &Engine, reply: &str, customer: Option<&str>) -> Rewrite
         text = insert_closing(&text, QUESTION);
         added.push(QUESTION.to_string());
     }
-    let after = engine.analyze(&text, customer);
+    // The added lines change the context the model reads; what that makes risky goes too.
+    text = settle(engine, &text, customer, &mut removed);
+    let mut after = engine.analyze(&text, customer);
+    let cues = after.cues();
+    if added.is_empty() && !cues.contains(&Cue::AcknowledgesEmotion) && !cues.contains(&Cue::Validates) {
+        // What acknowledged the feeling went with the risky words beside it.
+        let ack = acknowledgment(felt.unwrap_or(Emotion::None)).to_string();
+        text = insert_opening(&text, &ack);
+        added.push(ack);
+        after = engine.analyze(&text, customer);
+    }
     let kept = protected(&text);
     let lost = protected(reply).into_iter().filter(|t| !kept.contains(t) && !text.contains(t.as_str())).collect();
     Rewrite { text, stance_before: before.stance, stance_after: after.stance, removed, added, lost }
+}
+
+/// Restates (or removes) whatever evenkeel still finds risky in `text`, until nothing is or
+/// three rounds have passed.
+fn settle(engine: &Engine, text: &str, customer: Option<&str>, removed: &mut Vec<Removed>) -> String {
+    let mut text = text.to_string();
+    for _ in 0..3 {
+        let a = engine.analyze(&text, customer);
+        let risky: Vec<_> = a.findings.iter().filter(|f| is_risky(f.cue)).collect();
+        if risky.is_empty() {
+            break;
+        }
+        removed.extend(risky.iter().map(|f| Removed { cue: f.cue, text: f.text.clone() }));
+        let spans: Vec<(usize, usize)> = risky.iter().map(|f| (f.start, f.end)).collect();
+        let next = clean_blank_lines(&crate::restate::restate_spans(&text, &spans));
+        if next == text {
+            break;
+        }
+        text = next;
+    }
+    text
 }
 
 /// The customer's name when the reply addresses them by it: a capitalised word between a comma

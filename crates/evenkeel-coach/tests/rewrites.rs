@@ -1,7 +1,8 @@
 //! Every sympathetic and dismissive reply of the corpus and of the development sets, rewritten
 //! and measured: is the rewrite empathetic by evenkeel's own analysis, does it keep every
 //! number, date, e-mail address, link and capitalised name of the original, and is it neither
-//! empty nor much longer? The failures are written to target/rewrite-failures.txt.
+//! empty nor much longer? The failures are written to target/rewrite-failures.txt, every
+//! before/after pair to target/rewrites.txt.
 
 use evenkeel_coach::rewrite::{protected, rewrite};
 use evenkeel_core::eval::LabelledItem;
@@ -37,12 +38,14 @@ fn risky_replies_are_rewritten_to_empathy_keeping_every_fact() {
     let engine = Engine::new(Analyzer::builtin(), embedded::default_model(), kind).unwrap();
     let (mut n, mut empathetic, mut kept, mut sized) = (0, 0, 0, 0);
     let mut failures = Vec::new();
+    let mut pairs = Vec::new();
     for (file, item) in &all {
         if !matches!(item.stance, Stance::Sympathetic | Stance::Dismissive) {
             continue;
         }
         n += 1;
         let r = rewrite(&engine, &item.reply, item.customer.as_deref());
+        pairs.push(format!("{file} {}\n  before: {}\n  after:  {}", item.id.as_deref().unwrap_or("?"), item.reply, r.text));
         let ok_stance = r.stance_after == Stance::Empathetic;
         let missing: Vec<String> = protected(&item.reply).into_iter().filter(|t| !r.text.contains(t.as_str())).collect();
         let ok_size = !r.text.trim().is_empty() && words(&r.text) <= 2 * words(&item.reply) + 40;
@@ -58,12 +61,10 @@ fn risky_replies_are_rewritten_to_empathy_keeping_every_fact() {
         eprintln!("{f}");
     }
     std::fs::write(root.join("target/rewrite-failures.txt"), failures.join("\n")).ok();
-    // Issue 6 asks for every rewrite to pass. Not there yet: these floors are what the
-    // rewriter reaches now (95.1% empathetic, 99.8% facts kept, 100% sized on 2,530 replies),
-    // so that a change that makes it worse fails here. Raise them as it improves.
-    let rate = |k: usize| k as f64 / n as f64;
+    // Every pair, for reading: a rewrite can pass these checks and still read badly.
+    std::fs::write(root.join("target/rewrites.txt"), pairs.join("\n")).ok();
     assert!(n > 2000, "the corpus has its risky replies");
-    assert!(rate(empathetic) >= 0.945, "empathetic {empathetic}/{n}; see target/rewrite-failures.txt");
-    assert!(rate(kept) >= 0.995, "facts kept {kept}/{n}; see target/rewrite-failures.txt");
+    assert_eq!(empathetic, n, "every rewrite reads as empathetic; see target/rewrite-failures.txt");
+    assert_eq!(kept, n, "every rewrite keeps every fact; see target/rewrite-failures.txt");
     assert_eq!(sized, n, "every rewrite is non-empty and at most twice the original plus 40 words");
 }
