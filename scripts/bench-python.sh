@@ -5,7 +5,8 @@
 #      `evenkeel.check_arrow` (replies per second; loading the input is not timed);
 #   2. `python -m evenkeel.spark` on local[2] against `evenkeel audit` on the same demo export
 #      of TURNS agent turns (turns per second, and the per-turn overhead Spark adds).
-# Usage: scripts/bench-python.sh [N] [TURNS] [ENGINE]   (defaults: 1000000 200000 hybrid)
+# Usage: scripts/bench-python.sh [N] [TURNS] [ENGINE]   (defaults: 1000000 200000 hybrid;
+# N=0 or TURNS=0 skips that part)
 # Needs the venv and wheel that scripts/test-python.sh builds and installs. EVENKEEL_BIN: a
 # release evenkeel binary to use instead of building one.
 set -euo pipefail
@@ -29,6 +30,7 @@ if ! "$PY" -c 'import evenkeel, pyarrow, pyspark' 2>/dev/null; then
 fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 
+if [ "$N" -gt 0 ]; then
 # The replies: agent turns of the demo data, each with the customer turn before it.
 if [ ! -s "$OUT/replies-$N.jsonl" ]; then
   "$BIN" demo-data --turns 100000 --out "$OUT/replies-source.jsonl" 2>/dev/null
@@ -73,7 +75,9 @@ for name, run in [
     del out
     print(f"{name:<27} {s:8.1f} s  {n / s:9.0f} replies/s  ({cli / s:.2f}x the CLI's rate)")
 PYEOF
+fi
 
+if [ "$TURNS" -gt 0 ]; then
 # Spark against evenkeel audit on the same export.
 if [ ! -s "$OUT/spark-$TURNS.csv" ]; then
   "$BIN" demo-data --turns "$TURNS" --out "$OUT/spark-$TURNS.csv"
@@ -91,3 +95,4 @@ spark=$(echo "$(date +%s.%N) - $start" | bc)
 printf 'python -m evenkeel.spark    %8.1f s  %9.0f agent turns/s (local[2], JVM start included)\n' "$spark" "$(echo "$TURNS / $spark" | bc -l)"
 printf 'Spark adds %.1f µs per agent turn over evenkeel audit\n' "$(echo "($spark - $audit) * 1000000 / $TURNS" | bc -l)"
 cmp "$OUT/spark-audit-$TURNS/agents.csv" "$OUT/spark-spark-$TURNS/agents.csv" && echo "agents.csv: identical"
+fi
