@@ -68,7 +68,7 @@ pub(crate) fn restate_spans(text: &str, spans: &[(usize, usize)]) -> String {
 /// What is left of a sentence beside the risky words, as a sentence of its own, unless it is
 /// only filler or a dangling piece without facts.
 fn fragment(s: &str) -> Option<String> {
-    let t = tidy(s);
+    let t = tidy(s).trim_end_matches([',', ';', ':', '—', '–', '-', ' ']).to_string();
     let facts = !protected_spans(&t).is_empty();
     if t.is_empty() || !facts && (only_filler(&t) || dangling(&t)) {
         return None;
@@ -94,8 +94,15 @@ fn restatement(risky: &str) -> Option<String> {
     if let Some(np) = noun_phrase(risky, &facts) {
         return Some(format!("This involved {}.", lower_first(&np)));
     }
-    let phrases: Vec<String> = facts.iter().map(|&(a, b)| fact_phrase(risky, a, b)).collect();
-    let mut phrases = phrases;
+    // Names side by side are one name: "Harbour Bank", not "Harbour, Bank".
+    let mut joined: Vec<(usize, usize)> = Vec::new();
+    for &(a, b) in &facts {
+        match joined.last_mut() {
+            Some(last) if risky[last.1..a].chars().all(|c| c == ' ') => last.1 = b,
+            _ => joined.push((a, b)),
+        }
+    }
+    let mut phrases: Vec<String> = joined.iter().map(|&(a, b)| fact_phrase(risky, a, b)).collect();
     phrases.dedup();
     Some(format!("For reference: {}.", phrases.join(", ")))
 }
@@ -180,8 +187,20 @@ fn fact_phrase(s: &str, a: usize, b: usize) -> String {
         Regex::new(r"(?i)\b(section|clause|page|ref|reference|order|case|ticket|flight|booking|account|invoice|form|step|room|gate|platform|version|number|no\.)\s*[#:]?\s*$").expect("valid")
     });
     static AFTER: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"^\s*(%|percent|days?|weeks?|months?|years?|hours?|minutes?|mins?|working days|business days|GB|MB|TB|kg|miles?|km|passengers?|items?|nights?)\b").expect("valid")
+        Regex::new(r"^\s*(%|percent|pm|am|p\.m\.|a\.m\.|days?|weeks?|months?|years?|hours?|minutes?|mins?|working days|business days|GB|MB|TB|kg|miles?|km|passengers?|items?|nights?)\b").expect("valid")
     });
+    // The whole word the fact is in: "V5", "FP57", "5MB", "80th".
+    let is_part = |c: char| c.is_alphanumeric() || matches!(c, '-' | '/' | '.' | '£' | '$' | '€');
+    let mut a = a;
+    let mut b = b;
+    while let Some(c) = s[..a].chars().next_back().filter(|&c| is_part(c)) {
+        a -= c.len_utf8();
+    }
+    while let Some(c) = s[b..].chars().next().filter(|&c| is_part(c)) {
+        b += c.len_utf8();
+    }
+    let trimmed = s[a..b].trim_end_matches(['.', '-', '/']);
+    let b = a + trimmed.len();
     let mut start = BEFORE.find(&s[..a]).map_or(a, |m| m.start());
     if let Some(c) = s[..start].chars().next_back().filter(|c| matches!(c, '£' | '$' | '€' | '#')) {
         start -= c.len_utf8();

@@ -60,13 +60,16 @@ pub(crate) fn protected_spans(text: &str) -> Vec<(usize, usize)> {
           | \d+(?:[.,:/-]\d+)*
         ").expect("valid")
     });
-    // "100% sure", "100% guarantee": certainty, not a fact.
-    static CERTAINTY: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)^%\s*(sure|certain|guarantee|guaranteed|promise|confident|definitely|have|get|be|see|receive|arrive|work|fix|fixed|sort|solve|resolve|refund|deliver|send|call|email|replace|repair)\b").expect("valid")
+    // "100% sure", "it'll 100% be there", "I promise you 100%": certainty, not a fact. Only
+    // "100% of", "a 100% refund" and the like state one.
+    static PERCENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(?:%|\s*per ?cent)").expect("valid"));
+    static FACT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(?:%|\s*per ?cent)\s*(?:of|off|refund|refunded|discount|cashback|reimbursement|reimbursed|cotton|wool|recycled|renewable|charged|capacity|battery|uptime|cover|covered|increase|decrease|rise|deposit|payment|paid|fee|co-payment|match)\b").expect("valid")
     });
+    let certainty = |m: &regex::Match| m.as_str() == "100" && PERCENT.is_match(&text[m.end()..]) && !FACT_AFTER.is_match(&text[m.end()..]);
     let mut out: Vec<(usize, usize)> = TOKEN
         .find_iter(text)
-        .filter(|m| !(m.as_str() == "100" && CERTAINTY.is_match(&text[m.end()..])))
+        .filter(|m| !certainty(m))
         .map(|m| (m.start(), m.end()))
         .collect();
     out.extend(names(text));
