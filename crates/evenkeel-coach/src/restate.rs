@@ -24,7 +24,10 @@ pub(crate) fn restate_spans(text: &str, spans: &[(usize, usize)]) -> String {
     let mut merged: Vec<(usize, usize)> = Vec::new();
     for (a, b) in spans {
         match merged.last_mut() {
-            Some(last) if a < last.1 => last.1 = last.1.max(b),
+            // Overlapping or only a comma or space apart: one stretch.
+            Some(last) if a <= last.1 || text.get(last.1..a).is_some_and(|g| g.chars().all(|c| c == ' ' || c == ',')) => {
+                last.1 = last.1.max(b)
+            }
             _ => merged.push((a, b)),
         }
     }
@@ -92,6 +95,12 @@ fn restatement(risky: &str) -> Option<String> {
         return Some(format!("The details are in {}.", lower_first(&phrases.join(" and "))));
     }
     if let Some(np) = noun_phrase(risky, &facts) {
+        static DOCUMENT: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"\b(Terms|Policy|Conditions|Agreement|Guide|FAQ|FAQs|Regulations|Rules|Handbook|Charter)\b").expect("valid")
+        });
+        if DOCUMENT.is_match(&np) {
+            return Some(format!("The details are in {}.", lower_first(&np)));
+        }
         return Some(format!("This involved {}.", lower_first(&np)));
     }
     // Names side by side are one name: "Harbour Bank", not "Harbour, Bank".
@@ -117,6 +126,17 @@ const NOT_IN_PHRASE: &[&str] = &[
 ];
 /// Words that open a noun phrase.
 const DETERMINERS: &[&str] = &["our", "my", "the", "their", "his", "her", "your", "this", "these", "those", "a", "an", "that"];
+/// Prepositions that do not join a noun phrase's parts ("handlers at Gatwick" does; "your
+/// money by Friday" is two things).
+const NOT_JOINING: &[&str] = &[
+    "by", "before", "after", "until", "till", "within", "for", "from", "to", "with", "without", "about", "since", "during", "than", "like", "into", "onto", "over",
+    "under", "every", "each", "per", "via",
+];
+/// Names that say when, not who: "this Christmas" was not involved in anything.
+const TIMES: &[&str] = &[
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "christmas", "easter", "xmas",
+];
 const QUANTIFIERS: &[&str] = &["some", "one", "half", "all", "most", "several", "many", "none", "two", "three", "each", "any"];
 
 fn bare(w: &str) -> String {
@@ -137,6 +157,10 @@ fn noun_phrase(s: &str, facts: &[(usize, usize)]) -> Option<String> {
     if facts.iter().any(|&(a, _)| !s[a..].starts_with(char::is_uppercase)) {
         return None;
     }
+    let fact_word = |a: usize, b: usize| s[a..b].to_lowercase();
+    if facts.iter().any(|&(a, b)| DETERMINERS.contains(&fact_word(a, b).as_str()) || QUANTIFIERS.contains(&fact_word(a, b).as_str())) {
+        return None;
+    }
     let first = facts.first()?.0;
     let last = facts.iter().map(|f| f.1).max()?;
     let i = words.iter().position(|&(a, b)| a <= first && first < b)?;
@@ -145,7 +169,13 @@ fn noun_phrase(s: &str, facts: &[(usize, usize)]) -> Option<String> {
     let mut start = None;
     for j in (i.saturating_sub(6)..=i).rev() {
         let w = bare(&s[words[j].0..words[j].1]);
-        if j < i && (NOT_IN_PHRASE.contains(&w.as_str()) && w != "that" || w.ends_with("ly")) {
+        if j < i
+            && (NOT_IN_PHRASE.contains(&w.as_str()) && w != "that"
+                || NOT_JOINING.contains(&w.as_str())
+                || w.ends_with("ly")
+                || w.ends_with("ing")
+                || w.ends_with("ed"))
+        {
             return None;
         }
         if DETERMINERS.contains(&w.as_str()) {
@@ -157,6 +187,10 @@ fn noun_phrase(s: &str, facts: &[(usize, usize)]) -> Option<String> {
         }
     }
     let start = start?;
+    // "this Christmas", "your Friday": a time, not who was involved.
+    if start + 1 == i && TIMES.contains(&bare(&s[words[i].0..words[i].1]).as_str()) {
+        return None;
+    }
     // Between the first and the last fact, and after the last, only phrase words.
     let mut end = k;
     for j in i..=k {
@@ -166,14 +200,22 @@ fn noun_phrase(s: &str, facts: &[(usize, usize)]) -> Option<String> {
             return None;
         }
     }
-    while end + 1 < words.len() && end < k + 3 {
+    while end + 1 < words.len() && end < k + 2 {
         let raw = &s[words[end].0..words[end].1];
         if raw.ends_with([',', '.', ';', ':', '!', '?']) {
             break;
         }
         let w = bare(&s[words[end + 1].0..words[end + 1].1]);
-        if w.is_empty() || NOT_IN_PHRASE.contains(&w.as_str()) || w.ends_with("ly") || w.ends_with("ed") || w.ends_with("ing") {
+        if w.is_empty() || NOT_IN_PHRASE.contains(&w.as_str()) || NOT_JOINING.contains(&w.as_str()) || w.ends_with("ly") || w.ends_with("ed") || w.ends_with("ing") {
             break;
+        }
+        // A word followed by "every", "the", "our" ... is a verb taking an object
+        // ("overbooks every summer"), not part of the name.
+        if let Some(&(a2, b2)) = words.get(end + 2) {
+            let after = bare(&s[a2..b2]);
+            if DETERMINERS.contains(&after.as_str()) || QUANTIFIERS.contains(&after.as_str()) || after == "every" {
+                break;
+            }
         }
         end += 1;
     }

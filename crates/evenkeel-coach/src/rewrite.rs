@@ -230,7 +230,7 @@ pub(crate) fn only_filler(s: &str) -> bool {
         "and", "but", "so", "oh", "wow", "honestly", "really", "very", "just", "also", "too", "again", "this", "that", "it", "is", "was", "i", "am", "we", "are", "you",
         "the", "a", "an", "of", "to", "for", "with", "me", "us", "our", "my", "your", "as", "well", "all", "about", "on", "at", "in", "here", "there", "now", "yes",
         "no", "okay", "ok", "sorry", "please", "however", "because", "which", "what", "be", "been", "not", "do", "does", "did", "has", "have", "had", "completely",
-        "totally", "absolutely", "such", "thing", "things", "they", "them", "he", "she", "its", "it's", "that's", "this's", "i'm", "we're", "you're",
+        "totally", "absolutely", "frankly", "clearly", "obviously", "seriously", "literally", "such", "thing", "things", "they", "them", "he", "she", "its", "it's", "that's", "this's", "i'm", "we're", "you're",
     ];
     let words: Vec<String> = s.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     words.len() < 3 || words.iter().all(|w| FILLER.contains(&w.as_str()))
