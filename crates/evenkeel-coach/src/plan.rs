@@ -22,7 +22,8 @@ pub const CRITERIA: [&str; 4] = ["acknowledge", "explore", "act", "avoid_pitfall
 
 /// How often the trainee met each criterion, oldest attempts first: (met, tried).
 pub fn criterion_rates(history: &[Past]) -> BTreeMap<&'static str, (u32, u32)> {
-    let mut out: BTreeMap<&'static str, (u32, u32)> = CRITERIA.iter().map(|&c| (c, (0, 0))).collect();
+    let mut out: BTreeMap<&'static str, (u32, u32)> =
+        CRITERIA.iter().map(|&c| (c, (0, 0))).collect();
     for p in history {
         for c in CRITERIA {
             let e = out.get_mut(c).expect("known");
@@ -70,7 +71,11 @@ pub fn next<'a>(library: &'a [Scenario], history: &[Past]) -> Option<&'a Scenari
             if !s.need_is_clear {
                 w += weakness("explore");
             }
-            let invites: u32 = s.pitfalls.iter().map(|p| slips.get(p.cue.name()).copied().unwrap_or(0)).sum();
+            let invites: u32 = s
+                .pitfalls
+                .iter()
+                .map(|p| slips.get(p.cue.name()).copied().unwrap_or(0))
+                .sum();
             let score = w + 0.25 * invites as f64 - 1.5 * practised(&s.id);
             (s, score)
         })
@@ -97,7 +102,9 @@ pub struct QuizItem {
 
 /// An item's id that does not give its answer away (`#model` would), stable across runs.
 fn opaque(key: &str) -> String {
-    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3));
+    let h = key.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    });
     format!("q-{:012x}", h & 0xffff_ffff_ffff)
 }
 
@@ -105,7 +112,14 @@ fn opaque(key: &str) -> String {
 pub fn quiz_items(library: &[Scenario]) -> Vec<QuizItem> {
     let mut out = Vec::new();
     for s in library {
-        out.push(QuizItem { id: opaque(&format!("{}#model", s.id)), customer: s.customer_text(), reply: s.model_reply.clone(), stance: Stance::Empathetic, why: None, cue: None });
+        out.push(QuizItem {
+            id: opaque(&format!("{}#model", s.id)),
+            customer: s.customer_text(),
+            reply: s.model_reply.clone(),
+            stance: Stance::Empathetic,
+            why: None,
+            cue: None,
+        });
         for (i, p) in s.pitfalls.iter().enumerate() {
             out.push(QuizItem {
                 id: opaque(&format!("{}#pitfall-{}", s.id, i + 1)),
@@ -132,7 +146,9 @@ pub fn quiz_round(items: &[QuizItem], n: usize, seed: u64) -> Vec<QuizItem> {
         x ^= x << 17;
         order.swap(i, (x % (i as u64 + 1)) as usize);
     }
-    let (mut good, mut other): (Vec<usize>, Vec<usize>) = order.into_iter().partition(|&i| items[i].stance == Stance::Empathetic);
+    let (mut good, mut other): (Vec<usize>, Vec<usize>) = order
+        .into_iter()
+        .partition(|&i| items[i].stance == Stance::Empathetic);
     let mut out = Vec::new();
     while out.len() < n && (!good.is_empty() || !other.is_empty()) {
         // About one empathetic reply in three.
@@ -176,7 +192,18 @@ pub fn progress(history: &[Past], quiz: &[(String, String)]) -> Progress {
         let r = criterion_rates(part)[c];
         (r.1 > 0).then(|| r.0 as f64 / r.1 as f64)
     };
-    let criteria = CRITERIA.iter().map(|&c| (c, Trend { earlier: rate(&history[..half], c), later: rate(&history[half..], c) })).collect();
+    let criteria = CRITERIA
+        .iter()
+        .map(|&c| {
+            (
+                c,
+                Trend {
+                    earlier: rate(&history[..half], c),
+                    later: rate(&history[half..], c),
+                },
+            )
+        })
+        .collect();
     let mut slips: BTreeMap<String, u32> = BTreeMap::new();
     for p in history {
         for r in &p.risky {
@@ -185,8 +212,15 @@ pub fn progress(history: &[Past], quiz: &[(String, String)]) -> Progress {
     }
     let mut slips: Vec<(String, u32)> = slips.into_iter().collect();
     slips.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let clean_streak = history.iter().rev().take_while(|p| p.missed.is_empty()).count();
-    let mut days: Vec<i64> = history.iter().map(|p| p.at_ms.div_euclid(86_400_000)).collect();
+    let clean_streak = history
+        .iter()
+        .rev()
+        .take_while(|p| p.missed.is_empty())
+        .count();
+    let mut days: Vec<i64> = history
+        .iter()
+        .map(|p| p.at_ms.div_euclid(86_400_000))
+        .collect();
     days.dedup();
     let mut day_streak = 0;
     if let Some(&last) = days.last() {
@@ -204,11 +238,13 @@ pub fn progress(history: &[Past], quiz: &[(String, String)]) -> Progress {
     for (truth, answer) in quiz.iter().filter(|(t, a)| t != a) {
         *conf.entry((truth.clone(), answer.clone())).or_default() += 1;
     }
-    let mut confusions: Vec<(String, String, u32)> = conf.into_iter().map(|((t, a), n)| (t, a, n)).collect();
+    let mut confusions: Vec<(String, String, u32)> =
+        conf.into_iter().map(|((t, a), n)| (t, a, n)).collect();
     confusions.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
     Progress {
         attempts: history.len(),
-        mean_score: (!history.is_empty()).then(|| history.iter().map(|p| p.score as f64).sum::<f64>() / history.len() as f64),
+        mean_score: (!history.is_empty())
+            .then(|| history.iter().map(|p| p.score as f64).sum::<f64>() / history.len() as f64),
         criteria,
         slips,
         clean_streak,
@@ -229,7 +265,11 @@ mod tests {
             scenario: id.into(),
             at_ms: day * 86_400_000 + 1000,
             score: if missed.is_empty() { 100 } else { 50 },
-            met: CRITERIA.iter().filter(|c| !missed.contains(c)).map(|c| c.to_string()).collect(),
+            met: CRITERIA
+                .iter()
+                .filter(|c| !missed.contains(c))
+                .map(|c| c.to_string())
+                .collect(),
             missed: missed.iter().map(|c| c.to_string()).collect(),
             risky: risky.iter().map(|c| c.to_string()).collect(),
         }
@@ -238,26 +278,51 @@ mod tests {
     #[test]
     fn the_next_scene_asks_for_what_the_trainee_misses() {
         let lib = builtin();
-        let h = vec![past(&lib[0].id, 1, &["explore"], &["overpromise"]), past(&lib[1].id, 1, &["explore"], &["overpromise"])];
+        let h = vec![
+            past(&lib[0].id, 1, &["explore"], &["overpromise"]),
+            past(&lib[1].id, 1, &["explore"], &["overpromise"]),
+        ];
         let n = next(&lib, &h).unwrap();
         assert!(!n.need_is_clear, "{} should need exploring", n.id);
-        assert!(n.pitfalls.iter().any(|p| p.cue == Cue::Overpromise), "{} should invite overpromising", n.id);
+        assert!(
+            n.pitfalls.iter().any(|p| p.cue == Cue::Overpromise),
+            "{} should invite overpromising",
+            n.id
+        );
         assert_ne!(n.id, lib[1].id, "not the scene just done");
         assert_eq!(next(&lib, &h).unwrap().id, n.id, "deterministic");
     }
 
     #[test]
     fn progress_counts_trends_streaks_and_confusions() {
-        let h = vec![past("a", 1, &["acknowledge"], &["mirrors_emotion"]), past("b", 2, &[], &[]), past("c", 4, &[], &[]), past("d", 5, &[], &[])];
-        let q = vec![("sympathetic".to_string(), "empathetic".to_string()), ("dismissive".into(), "dismissive".into()), ("sympathetic".into(), "empathetic".into())];
+        let h = vec![
+            past("a", 1, &["acknowledge"], &["mirrors_emotion"]),
+            past("b", 2, &[], &[]),
+            past("c", 4, &[], &[]),
+            past("d", 5, &[], &[]),
+        ];
+        let q = vec![
+            ("sympathetic".to_string(), "empathetic".to_string()),
+            ("dismissive".into(), "dismissive".into()),
+            ("sympathetic".into(), "empathetic".into()),
+        ];
         let p = progress(&h, &q);
         assert_eq!(p.attempts, 4);
         assert_eq!(p.clean_streak, 3);
         assert_eq!(p.day_streak, 2, "days 4 and 5");
-        assert_eq!(p.criteria["acknowledge"], Trend { earlier: Some(0.5), later: Some(1.0) });
+        assert_eq!(
+            p.criteria["acknowledge"],
+            Trend {
+                earlier: Some(0.5),
+                later: Some(1.0)
+            }
+        );
         assert_eq!(p.slips, vec![("mirrors_emotion".to_string(), 1)]);
         assert_eq!((p.quiz_answers, p.quiz_correct), (3, 1));
-        assert_eq!(p.confusions, vec![("sympathetic".to_string(), "empathetic".to_string(), 2)]);
+        assert_eq!(
+            p.confusions,
+            vec![("sympathetic".to_string(), "empathetic".to_string(), 2)]
+        );
     }
 
     #[test]
@@ -270,7 +335,12 @@ mod tests {
         assert_eq!(ids.len(), 9);
         let all: std::collections::BTreeSet<_> = items.iter().map(|i| &i.id).collect();
         assert_eq!(all.len(), items.len(), "ids are unique");
-        assert!(items.iter().all(|i| i.id.starts_with("q-") && !i.id.contains("model")));
-        assert!(a.iter().any(|i| i.stance == Stance::Empathetic) && a.iter().any(|i| i.stance != Stance::Empathetic));
+        assert!(items
+            .iter()
+            .all(|i| i.id.starts_with("q-") && !i.id.contains("model")));
+        assert!(
+            a.iter().any(|i| i.stance == Stance::Empathetic)
+                && a.iter().any(|i| i.stance != Stance::Empathetic)
+        );
     }
 }

@@ -25,7 +25,12 @@ pub(crate) fn restate_spans(text: &str, spans: &[(usize, usize)]) -> String {
     for (a, b) in spans {
         match merged.last_mut() {
             // Overlapping or only a comma or space apart: one stretch.
-            Some(last) if a <= last.1 || text.get(last.1..a).is_some_and(|g| g.chars().all(|c| c == ' ' || c == ',')) => {
+            Some(last)
+                if a <= last.1
+                    || text
+                        .get(last.1..a)
+                        .is_some_and(|g| g.chars().all(|c| c == ' ' || c == ',')) =>
+            {
                 last.1 = last.1.max(b)
             }
             _ => merged.push((a, b)),
@@ -44,6 +49,14 @@ pub(crate) fn restate_spans(text: &str, spans: &[(usize, usize)]) -> String {
         }
         out.push_str(&text[last..s.start]);
         let mut parts: Vec<String> = Vec::new();
+        let sentence = &text[s.start..s.end];
+        if sentence.starts_with("This involved ") || sentence.starts_with("The details are in ") {
+            // A restatement read as risky in its turn (the model may take "our Glasgow desk
+            // staff" for blame): only the bare facts are left.
+            out.push_str(&list_facts(sentence).unwrap_or_default());
+            last = s.end;
+            continue;
+        }
         let mut at = s.start;
         for (a, b) in here {
             if a > at {
@@ -71,12 +84,18 @@ pub(crate) fn restate_spans(text: &str, spans: &[(usize, usize)]) -> String {
 /// What is left of a sentence beside the risky words, as a sentence of its own, unless it is
 /// only filler or a dangling piece without facts.
 fn fragment(s: &str) -> Option<String> {
-    let t = tidy(s).trim_end_matches([',', ';', ':', '—', '–', '-', ' ']).to_string();
+    let t = tidy(s)
+        .trim_end_matches([',', ';', ':', '—', '–', '-', ' '])
+        .to_string();
     let facts = !protected_spans(&t).is_empty();
     if t.is_empty() || !facts && (only_filler(&t) || dangling(&t)) {
         return None;
     }
-    Some(if t.ends_with(['.', '!', '?', '…']) { t } else { format!("{t}.") })
+    Some(if t.ends_with(['.', '!', '?', '…']) {
+        t
+    } else {
+        format!("{t}.")
+    })
 }
 
 /// The facts of `risky` as a neutral sentence, or `None` when it carries none.
@@ -89,10 +108,20 @@ fn restatement(risky: &str) -> Option<String> {
     static REFERENCE: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)\b(?:section|clause|page|paragraph|part|article|chapter|schedule|condition|rule|term)s?\s+\d+(?:\.\d+)*[a-z]?(?:\s+(?:of|in)\s+(?:our|the|your)(?:\s+(?:[A-Z][\w’'-]*|of|and|&|[a-z]+(?:\s+(?:terms|agreement|conditions|policy|wording|booklet|guide|contract))?))*?\s+(?:Terms(?:\s+(?:of|and)\s+[A-Z]\w+)*|[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*|terms|agreement|conditions|policy|wording|booklet|guide|contract|rules))?").expect("valid")
     });
-    let refs: Vec<(usize, usize)> = REFERENCE.find_iter(risky).map(|m| (m.start(), m.end())).collect();
-    if !refs.is_empty() && facts.iter().all(|&(a, b)| refs.iter().any(|&(r0, r1)| r0 <= a && b <= r1)) {
+    let refs: Vec<(usize, usize)> = REFERENCE
+        .find_iter(risky)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    if !refs.is_empty()
+        && facts
+            .iter()
+            .all(|&(a, b)| refs.iter().any(|&(r0, r1)| r0 <= a && b <= r1))
+    {
         let phrases: Vec<&str> = refs.iter().map(|&(a, b)| &risky[a..b]).collect();
-        return Some(format!("The details are in {}.", lower_first(&phrases.join(" and "))));
+        return Some(format!(
+            "The details are in {}.",
+            lower_first(&phrases.join(" and "))
+        ));
     }
     if let Some(np) = noun_phrase(risky, &facts) {
         static DOCUMENT: LazyLock<Regex> = LazyLock::new(|| {
@@ -103,6 +132,15 @@ fn restatement(risky: &str) -> Option<String> {
         }
         return Some(format!("This involved {}.", lower_first(&np)));
     }
+    list_facts(risky)
+}
+
+/// "For reference: " and the facts of `risky`, or `None` when it has none.
+fn list_facts(risky: &str) -> Option<String> {
+    let facts = protected_spans(risky);
+    if facts.is_empty() {
+        return None;
+    }
     // Names side by side are one name: "Harbour Bank", not "Harbour, Bank".
     let mut joined: Vec<(usize, usize)> = Vec::new();
     for &(a, b) in &facts {
@@ -111,36 +149,153 @@ fn restatement(risky: &str) -> Option<String> {
             _ => joined.push((a, b)),
         }
     }
-    let mut phrases: Vec<String> = joined.iter().map(|&(a, b)| fact_phrase(risky, a, b)).collect();
+    let mut phrases: Vec<String> = joined
+        .iter()
+        .map(|&(a, b)| fact_phrase(risky, a, b))
+        .collect();
     phrases.dedup();
     Some(format!("For reference: {}.", phrases.join(", ")))
 }
 
 /// Words that end a noun phrase: verbs, auxiliaries, negations, relative words.
 const NOT_IN_PHRASE: &[&str] = &[
-    "is", "are", "was", "were", "be", "been", "being", "am", "isn't", "aren't", "wasn't", "weren't", "have", "has", "had", "haven't", "hasn't", "hadn't", "do",
-    "does", "did", "didn't", "don't", "doesn't", "can", "can't", "cannot", "could", "couldn't", "should", "shouldn't", "would", "wouldn't", "will", "won't", "must",
-    "may", "might", "never", "not", "no", "keeps", "keep", "kept", "made", "make", "makes", "let", "lets", "failed", "forgot", "lost", "messed", "dropped", "pushed",
-    "shipped", "sent", "told", "said", "gave", "took", "seem", "seems", "seemed", "who", "which", "that", "whose", "where", "when", "if", "because", "and", "but",
-    "or", "so", "to", "get", "got", "need", "needs", "want", "wants", "know", "knew", "think", "thought", "treat", "treated", "listen", "listened", "ignored",
+    "is",
+    "are",
+    "was",
+    "were",
+    "be",
+    "been",
+    "being",
+    "am",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "have",
+    "has",
+    "had",
+    "haven't",
+    "hasn't",
+    "hadn't",
+    "do",
+    "does",
+    "did",
+    "didn't",
+    "don't",
+    "doesn't",
+    "can",
+    "can't",
+    "cannot",
+    "could",
+    "couldn't",
+    "should",
+    "shouldn't",
+    "would",
+    "wouldn't",
+    "will",
+    "won't",
+    "must",
+    "may",
+    "might",
+    "never",
+    "not",
+    "no",
+    "keeps",
+    "keep",
+    "kept",
+    "made",
+    "make",
+    "makes",
+    "let",
+    "lets",
+    "failed",
+    "forgot",
+    "lost",
+    "messed",
+    "dropped",
+    "pushed",
+    "shipped",
+    "sent",
+    "told",
+    "said",
+    "gave",
+    "took",
+    "seem",
+    "seems",
+    "seemed",
+    "who",
+    "which",
+    "that",
+    "whose",
+    "where",
+    "when",
+    "if",
+    "because",
+    "and",
+    "but",
+    "or",
+    "so",
+    "to",
+    "get",
+    "got",
+    "need",
+    "needs",
+    "want",
+    "wants",
+    "know",
+    "knew",
+    "think",
+    "thought",
+    "treat",
+    "treated",
+    "listen",
+    "listened",
+    "ignored",
 ];
 /// Words that open a noun phrase.
-const DETERMINERS: &[&str] = &["our", "my", "the", "their", "his", "her", "your", "this", "these", "those", "a", "an", "that"];
+const DETERMINERS: &[&str] = &[
+    "our", "my", "the", "their", "his", "her", "your", "this", "these", "those", "a", "an", "that",
+];
 /// Prepositions that do not join a noun phrase's parts ("handlers at Gatwick" does; "your
 /// money by Friday" is two things).
 const NOT_JOINING: &[&str] = &[
-    "by", "before", "after", "until", "till", "within", "for", "from", "to", "with", "without", "about", "since", "during", "than", "like", "into", "onto", "over",
-    "under", "every", "each", "per", "via",
+    "by", "before", "after", "until", "till", "within", "for", "from", "to", "with", "without",
+    "about", "since", "during", "than", "like", "into", "onto", "over", "under", "every", "each",
+    "per", "via",
 ];
 /// Names that say when, not who: "this Christmas" was not involved in anything.
 const TIMES: &[&str] = &[
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august",
-    "september", "october", "november", "december", "christmas", "easter", "xmas",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "christmas",
+    "easter",
+    "xmas",
 ];
-const QUANTIFIERS: &[&str] = &["some", "one", "half", "all", "most", "several", "many", "none", "two", "three", "each", "any"];
+const QUANTIFIERS: &[&str] = &[
+    "some", "one", "half", "all", "most", "several", "many", "none", "two", "three", "each", "any",
+];
 
 fn bare(w: &str) -> String {
-    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’').replace('’', "'").to_lowercase()
+    w.trim_matches(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .replace('’', "'")
+        .to_lowercase()
 }
 
 /// A noun phrase opened by a determiner that holds every fact of `s`: "our handling agent in
@@ -154,11 +309,17 @@ fn noun_phrase(s: &str, facts: &[(usize, usize)]) -> Option<String> {
         })
         .collect();
     // Names only: "that £700 back by Friday" is not who was involved.
-    if facts.iter().any(|&(a, _)| !s[a..].starts_with(char::is_uppercase)) {
+    if facts
+        .iter()
+        .any(|&(a, _)| !s[a..].starts_with(char::is_uppercase))
+    {
         return None;
     }
     let fact_word = |a: usize, b: usize| s[a..b].to_lowercase();
-    if facts.iter().any(|&(a, b)| DETERMINERS.contains(&fact_word(a, b).as_str()) || QUANTIFIERS.contains(&fact_word(a, b).as_str())) {
+    if facts.iter().any(|&(a, b)| {
+        DETERMINERS.contains(&fact_word(a, b).as_str())
+            || QUANTIFIERS.contains(&fact_word(a, b).as_str())
+    }) {
         return None;
     }
     let first = facts.first()?.0;
@@ -180,7 +341,10 @@ fn noun_phrase(s: &str, facts: &[(usize, usize)]) -> Option<String> {
         }
         if DETERMINERS.contains(&w.as_str()) {
             start = Some(j);
-            if j >= 2 && bare(&s[words[j - 1].0..words[j - 1].1]) == "of" && QUANTIFIERS.contains(&bare(&s[words[j - 2].0..words[j - 2].1]).as_str()) {
+            if j >= 2
+                && bare(&s[words[j - 1].0..words[j - 1].1]) == "of"
+                && QUANTIFIERS.contains(&bare(&s[words[j - 2].0..words[j - 2].1]).as_str())
+            {
                 start = Some(j - 2);
             }
             break;
@@ -206,21 +370,34 @@ fn noun_phrase(s: &str, facts: &[(usize, usize)]) -> Option<String> {
             break;
         }
         let w = bare(&s[words[end + 1].0..words[end + 1].1]);
-        if w.is_empty() || NOT_IN_PHRASE.contains(&w.as_str()) || NOT_JOINING.contains(&w.as_str()) || w.ends_with("ly") || w.ends_with("ed") || w.ends_with("ing") {
+        if w.is_empty()
+            || NOT_IN_PHRASE.contains(&w.as_str())
+            || NOT_JOINING.contains(&w.as_str())
+            || w.ends_with("ly")
+            || w.ends_with("ed")
+            || w.ends_with("ing")
+        {
             break;
         }
         // A word followed by "every", "the", "our" ... is a verb taking an object
         // ("overbooks every summer"), not part of the name.
         if let Some(&(a2, b2)) = words.get(end + 2) {
             let after = bare(&s[a2..b2]);
-            if DETERMINERS.contains(&after.as_str()) || QUANTIFIERS.contains(&after.as_str()) || after == "every" {
+            if DETERMINERS.contains(&after.as_str())
+                || QUANTIFIERS.contains(&after.as_str())
+                || after == "every"
+            {
                 break;
             }
         }
         end += 1;
     }
     let phrase = &s[words[start].0..words[end].1];
-    Some(phrase.trim_end_matches([',', '.', ';', ':', '!', '?']).to_string())
+    Some(
+        phrase
+            .trim_end_matches([',', '.', ';', ':', '!', '?'])
+            .to_string(),
+    )
 }
 
 /// A fact with the word that says what it is: "section 7", "10 days", "ref WCH-2291".
@@ -244,7 +421,11 @@ fn fact_phrase(s: &str, a: usize, b: usize) -> String {
     let trimmed = s[a..b].trim_end_matches(['.', '-', '/']);
     let b = a + trimmed.len();
     let mut start = BEFORE.find(&s[..a]).map_or(a, |m| m.start());
-    if let Some(c) = s[..start].chars().next_back().filter(|c| matches!(c, '£' | '$' | '€' | '#')) {
+    if let Some(c) = s[..start]
+        .chars()
+        .next_back()
+        .filter(|c| matches!(c, '£' | '$' | '€' | '#'))
+    {
         start -= c.len_utf8();
     }
     let end = AFTER.find(&s[b..]).map_or(b, |m| b + m.end());
@@ -255,10 +436,33 @@ fn lower_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
         // Only a determiner or a common word: "Our team" → "our team", "Terms" stays.
-        Some(c) if c.is_uppercase() && DETERMINERS.iter().chain(QUANTIFIERS).any(|d| s.to_lowercase().starts_with(&format!("{d} "))) => {
+        Some(c)
+            if c.is_uppercase()
+                && DETERMINERS
+                    .iter()
+                    .chain(QUANTIFIERS)
+                    .any(|d| s.to_lowercase().starts_with(&format!("{d} "))) =>
+        {
             c.to_lowercase().collect::<String>() + chars.as_str()
         }
-        Some(c) if c.is_uppercase() && ["section", "clause", "page", "paragraph", "part", "article", "chapter", "schedule", "condition", "rule", "term"].iter().any(|d| s.to_lowercase().starts_with(d)) => {
+        Some(c)
+            if c.is_uppercase()
+                && [
+                    "section",
+                    "clause",
+                    "page",
+                    "paragraph",
+                    "part",
+                    "article",
+                    "chapter",
+                    "schedule",
+                    "condition",
+                    "rule",
+                    "term",
+                ]
+                .iter()
+                .any(|d| s.to_lowercase().starts_with(d)) =>
+        {
             c.to_lowercase().collect::<String>() + chars.as_str()
         }
         _ => s.to_string(),
@@ -275,27 +479,46 @@ mod tests {
 
     #[test]
     fn blame_that_names_a_place_keeps_who_was_involved() {
-        assert_eq!(whole("Our baggage handlers at Gatwick have been a shambles lately."), "This involved our baggage handlers at Gatwick.");
-        assert_eq!(whole("Some of our Manchester desk team have no idea how to treat people."), "This involved some of our Manchester desk team.");
+        assert_eq!(
+            whole("Our baggage handlers at Gatwick have been a shambles lately."),
+            "This involved our baggage handlers at Gatwick."
+        );
+        assert_eq!(
+            whole("Some of our Manchester desk team have no idea how to treat people."),
+            "This involved some of our Manchester desk team."
+        );
     }
 
     #[test]
     fn a_policy_reference_becomes_where_the_details_are() {
-        assert_eq!(whole("You should have read clause 14 before moving out."), "The details are in clause 14.");
-        assert_eq!(whole("Per section 12 of our Terms of Service."), "The details are in section 12 of our Terms of Service.");
+        assert_eq!(
+            whole("You should have read clause 14 before moving out."),
+            "The details are in clause 14."
+        );
+        assert_eq!(
+            whole("Per section 12 of our Terms of Service."),
+            "The details are in section 12 of our Terms of Service."
+        );
     }
 
     #[test]
     fn other_facts_are_listed_and_a_phrase_without_facts_goes() {
-        assert_eq!(whole("You'll get every penny of that £700 back by Friday, I'll make sure."), "For reference: £700, Friday.");
+        assert_eq!(
+            whole("You'll get every penny of that £700 back by Friday, I'll make sure."),
+            "For reference: £700, Friday."
+        );
         assert_eq!(whole("This will never happen again."), "");
     }
 
     #[test]
     fn words_beside_the_risky_span_stay() {
-        let t = "I'm afraid the Hove branch didn't bother to send it, and I have told their manager.";
+        let t =
+            "I'm afraid the Hove branch didn't bother to send it, and I have told their manager.";
         let end = t.find(", and").unwrap();
         let got = restate_spans(t, &[(0, end)]);
-        assert_eq!(got, "This involved the Hove branch. I have told their manager.");
+        assert_eq!(
+            got,
+            "This involved the Hove branch. I have told their manager."
+        );
     }
 }

@@ -44,7 +44,10 @@ pub struct Removed {
 /// links, and capitalised words that are not the first word of a sentence (names of people,
 /// products, places, days and months).
 pub fn protected(text: &str) -> Vec<String> {
-    let mut out: Vec<String> = protected_spans(text).into_iter().map(|(a, b)| text[a..b].to_string()).collect();
+    let mut out: Vec<String> = protected_spans(text)
+        .into_iter()
+        .map(|(a, b)| text[a..b].to_string())
+        .collect();
     out.sort();
     out.dedup();
     out
@@ -53,20 +56,28 @@ pub fn protected(text: &str) -> Vec<String> {
 /// Where the [`protected`] tokens of `text` are, in order, without overlaps.
 pub(crate) fn protected_spans(text: &str) -> Vec<(usize, usize)> {
     static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?x)
+        Regex::new(
+            r"(?x)
             https?://[^\s<>()]+[^\s<>().,;:!?'\x22]
           | www\.[^\s<>()]+[^\s<>().,;:!?'\x22]
           | [\w.+-]+@[\w-]+(?:\.[\w-]+)+
           | \d+(?:[.,:/-]\d+)*
-        ").expect("valid")
+        ",
+        )
+        .expect("valid")
     });
     // "100% sure", "it'll 100% be there", "I promise you 100%": certainty, not a fact. Only
     // "100% of", "a 100% refund" and the like state one.
-    static PERCENT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(?:%|\s*per ?cent)").expect("valid"));
+    static PERCENT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)^(?:%|\s*per ?cent)").expect("valid"));
     static FACT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)^(?:%|\s*per ?cent)\s*(?:of|off|refund|refunded|discount|cashback|reimbursement|reimbursed|cotton|wool|recycled|renewable|charged|capacity|battery|uptime|cover|covered|increase|decrease|rise|deposit|payment|paid|fee|co-payment|match)\b").expect("valid")
     });
-    let certainty = |m: &regex::Match| m.as_str() == "100" && PERCENT.is_match(&text[m.end()..]) && !FACT_AFTER.is_match(&text[m.end()..]);
+    let certainty = |m: &regex::Match| {
+        m.as_str() == "100"
+            && PERCENT.is_match(&text[m.end()..])
+            && !FACT_AFTER.is_match(&text[m.end()..])
+    };
     let mut out: Vec<(usize, usize)> = TOKEN
         .find_iter(text)
         .filter(|m| !certainty(m))
@@ -88,7 +99,8 @@ pub(crate) fn protected_spans(text: &str) -> Vec<(usize, usize)> {
 /// Capitalised words that are not at the start of a sentence or line, and not "I".
 fn names(text: &str) -> Vec<(usize, usize)> {
     // Capitalised, not shouted: "Priya", "Friday", "McAfee"; not "AGAIN".
-    static WORD: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b[A-Z][\p{L}'’-]*\p{Ll}[\p{L}'’-]*\b").expect("valid"));
+    static WORD: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b[A-Z][\p{L}'’-]*\p{Ll}[\p{L}'’-]*\b").expect("valid"));
     let mut out = Vec::new();
     for m in WORD.find_iter(text) {
         let w = m.as_str();
@@ -98,13 +110,23 @@ fn names(text: &str) -> Vec<(usize, usize)> {
         // "Oh my God", "good Lord": an exclamation, not a name.
         if ["God", "Gosh", "Lord", "Christ", "Jesus", "Heavens"].contains(&w) {
             let before = text[..m.start()].trim_end().to_lowercase();
-            if before.ends_with("my") || before.ends_with("oh") || before.ends_with("good") || before.ends_with("dear") || before.ends_with("thank") {
+            if before.ends_with("my")
+                || before.ends_with("oh")
+                || before.ends_with("good")
+                || before.ends_with("dear")
+                || before.ends_with("thank")
+            {
                 continue;
             }
         }
-        let mut before = text[..m.start()].trim_end_matches([' ', '\t', '"', '\'', '(', '“', '‘', '*']);
+        let mut before =
+            text[..m.start()].trim_end_matches([' ', '\t', '"', '\'', '(', '“', '‘', '*']);
         // "@dani_k Ugh, ..." and "^MR Thanks": a handle or a signature tag opens the sentence.
-        while let Some(i) = before.rfind(|c: char| c.is_whitespace()).map(|i| i + 1).or(Some(0)) {
+        while let Some(i) = before
+            .rfind(|c: char| c.is_whitespace())
+            .map(|i| i + 1)
+            .or(Some(0))
+        {
             let last_word = &before[i..];
             if (last_word.starts_with('@') || last_word.starts_with('^')) && last_word.len() > 1 {
                 before = before[..i].trim_end();
@@ -115,7 +137,11 @@ fn names(text: &str) -> Vec<(usize, usize)> {
         // After an end mark, a line break, or an emoji standing in for one.
         let sentence_start = before.is_empty()
             || before.ends_with(['.', '!', '?', '\n', ':', '…'])
-            || before.chars().last().is_some_and(|c| !c.is_alphanumeric() && !c.is_ascii() && !matches!(c, '’' | '‘' | '“' | '”' | '–' | '—' | '£' | '€'));
+            || before.chars().last().is_some_and(|c| {
+                !c.is_alphanumeric()
+                    && !c.is_ascii()
+                    && !matches!(c, '’' | '‘' | '“' | '”' | '–' | '—' | '£' | '€')
+            });
         if !sentence_start {
             out.push((m.start(), m.end()));
         }
@@ -153,14 +179,22 @@ pub(crate) fn sentences(text: &str) -> Vec<Sentence> {
         // An emoji followed by a space ends a sentence the way "!" would ("too 😤 Reinstall").
         if is_emoji(c) && chars.get(i + 1).is_some_and(|&(_, n)| n.is_whitespace()) {
             if let Some(s) = start.take() {
-                out.push(Sentence { start: s, end: at + c.len_utf8() });
+                out.push(Sentence {
+                    start: s,
+                    end: at + c.len_utf8(),
+                });
             }
             i += 1;
             continue;
         }
         if matches!(c, '.' | '!' | '?' | '…') {
             let mut j = i + 1;
-            while j < chars.len() && matches!(chars[j].1, '.' | '!' | '?' | '…' | '"' | '\'' | ')' | '”' | '’') {
+            while j < chars.len()
+                && matches!(
+                    chars[j].1,
+                    '.' | '!' | '?' | '…' | '"' | '\'' | ')' | '”' | '’'
+                )
+            {
                 j += 1;
             }
             let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
@@ -195,7 +229,8 @@ fn is_greeting(s: &str) -> bool {
         Regex::new(r"(?i)^(hi|hello|hey|dear|good (morning|afternoon|evening)|greetings)\b[^.!?]{0,40}[,!.]?$").expect("valid")
     });
     // "Ms. Delgado," or "Mr and Mrs Novak,": a short line that ends in a comma.
-    static NAME_LINE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Z][\w.’' -]{1,40},$").expect("valid"));
+    static NAME_LINE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[A-Z][\w.’' -]{1,40},$").expect("valid"));
     G.is_match(s.trim()) || NAME_LINE.is_match(s.trim()) && s.split_whitespace().count() <= 5
 }
 
@@ -209,10 +244,17 @@ fn is_signoff(s: &str) -> bool {
 /// What is left of a clause ends mid-phrase ("it must all be", "this is so"): a fragment.
 pub(crate) fn dangling(s: &str) -> bool {
     const OPEN: &[&str] = &[
-        "be", "is", "are", "was", "were", "been", "am", "so", "too", "very", "really", "the", "a", "an", "of", "to", "for", "with", "and", "but", "at", "in", "on",
-        "my", "our", "your", "that", "this", "just", "feel", "feels", "felt", "makes", "made", "me", "must", "would", "could",
+        "be", "is", "are", "was", "were", "been", "am", "so", "too", "very", "really", "the", "a",
+        "an", "of", "to", "for", "with", "and", "but", "at", "in", "on", "my", "our", "your",
+        "that", "this", "just", "feel", "feels", "felt", "makes", "made", "me", "must", "would",
+        "could",
     ];
-    let last = s.trim_end_matches(|c: char| !c.is_alphanumeric()).rsplit(|c: char| !c.is_alphanumeric() && c != '\'').next().unwrap_or("").to_lowercase();
+    let last = s
+        .trim_end_matches(|c: char| !c.is_alphanumeric())
+        .rsplit(|c: char| !c.is_alphanumeric() && c != '\'')
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
     OPEN.contains(&last.as_str())
 }
 
@@ -227,12 +269,97 @@ fn is_exclamation(s: &str) -> bool {
 /// Words that carry no fact once the risky words are gone ("so", "really", "and", "but").
 pub(crate) fn only_filler(s: &str) -> bool {
     const FILLER: &[&str] = &[
-        "and", "but", "so", "oh", "wow", "honestly", "really", "very", "just", "also", "too", "again", "this", "that", "it", "is", "was", "i", "am", "we", "are", "you",
-        "the", "a", "an", "of", "to", "for", "with", "me", "us", "our", "my", "your", "as", "well", "all", "about", "on", "at", "in", "here", "there", "now", "yes",
-        "no", "okay", "ok", "sorry", "please", "however", "because", "which", "what", "be", "been", "not", "do", "does", "did", "has", "have", "had", "completely",
-        "totally", "absolutely", "frankly", "clearly", "obviously", "seriously", "literally", "such", "thing", "things", "they", "them", "he", "she", "its", "it's", "that's", "this's", "i'm", "we're", "you're",
+        "and",
+        "but",
+        "so",
+        "oh",
+        "wow",
+        "honestly",
+        "really",
+        "very",
+        "just",
+        "also",
+        "too",
+        "again",
+        "this",
+        "that",
+        "it",
+        "is",
+        "was",
+        "i",
+        "am",
+        "we",
+        "are",
+        "you",
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "for",
+        "with",
+        "me",
+        "us",
+        "our",
+        "my",
+        "your",
+        "as",
+        "well",
+        "all",
+        "about",
+        "on",
+        "at",
+        "in",
+        "here",
+        "there",
+        "now",
+        "yes",
+        "no",
+        "okay",
+        "ok",
+        "sorry",
+        "please",
+        "however",
+        "because",
+        "which",
+        "what",
+        "be",
+        "been",
+        "not",
+        "do",
+        "does",
+        "did",
+        "has",
+        "have",
+        "had",
+        "completely",
+        "totally",
+        "absolutely",
+        "frankly",
+        "clearly",
+        "obviously",
+        "seriously",
+        "literally",
+        "such",
+        "thing",
+        "things",
+        "they",
+        "them",
+        "he",
+        "she",
+        "its",
+        "it's",
+        "that's",
+        "this's",
+        "i'm",
+        "we're",
+        "you're",
     ];
-    let words: Vec<String> = s.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let words: Vec<String> = s
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
     words.len() < 3 || words.iter().all(|w| FILLER.contains(&w.as_str()))
 }
 
@@ -259,33 +386,50 @@ fn soften_promise(s: &str) -> String {
     static CITES: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r"(?i)[,;]?\s*\b(as per|per|in line with|in accordance with|as stated in|as set out in|as outlined in|as explained in|as listed in|as listed on|according to|as required by|which is a requirement under)\s+(our|the|your)\s+").expect("valid")
     });
-    let s = CITES.replace_all(s, "; the details are in ${2} ").to_string();
+    let s = CITES
+        .replace_all(s, "; the details are in ${2} ")
+        .to_string();
     let s = s.as_str();
     // "..., I guarantee it." / "I promise you that!": the whole aside goes.
     static ASIDE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i),?\s*\b(i|we) (promise|guarantee|swear)( you)?( it| that| this)?\s*([.!?]+|$)").expect("valid")
+        Regex::new(
+            r"(?i),?\s*\b(i|we) (promise|guarantee|swear)( you)?( it| that| this)?\s*([.!?]+|$)",
+        )
+        .expect("valid")
     });
     let s = ASIDE.replace_all(s, "$5").to_string();
     let s = PROMISE_THAT.replace_all(&s, " ").to_string();
     let s = CERTAIN.replace_all(&s, " ").to_string();
     let s = SHRINK.replace_all(&s, "$verb").to_string();
-    static NEVER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)\b(this|it|that) will never happen (to you )?again\b[^.!?]*").expect("valid"));
-    NEVER.replace_all(&s, "I've passed this on so it can be looked at").to_string()
+    static NEVER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(this|it|that) will never happen (to you )?again\b[^.!?]*")
+            .expect("valid")
+    });
+    NEVER
+        .replace_all(&s, "I've passed this on so it can be looked at")
+        .to_string()
 }
 
 /// Tidies a sentence after words were taken out: spaces, stray punctuation, capital letter.
 pub(crate) fn tidy(s: &str) -> String {
     static SPACES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[ \t]{2,}").expect("valid"));
-    static BEFORE_PUNCT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+([,.;:!?])").expect("valid"));
-    static DOUBLE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"([,;:])\s*([,.;:!?])").expect("valid"));
-    static LEADING: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[\s,;:.!?—–-]+").expect("valid"));
-    static LEADING_JOIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)^(and|but|so|also|plus|because|as)\b[\s,]*").expect("valid"));
+    static BEFORE_PUNCT: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\s+([,.;:!?])").expect("valid"));
+    static DOUBLE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"([,;:])\s*([,.;:!?])").expect("valid"));
+    static LEADING: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^[\s,;:.!?—–-]+").expect("valid"));
+    static LEADING_JOIN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)^(and|but|so|also|plus|because|as)\b[\s,]*").expect("valid")
+    });
     let mut s = SPACES.replace_all(s.trim(), " ").to_string();
     s = BEFORE_PUNCT.replace_all(&s, "$1").to_string();
     s = DOUBLE.replace_all(&s, "$2").to_string();
     s = LEADING.replace(&s, "").to_string();
     s = LEADING_JOIN.replace(&s, "").to_string();
-    static TRAILING_JOIN: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)[\s,]+(and|but|so|or|because|as)\s*([.!?…]*)$").expect("valid"));
+    static TRAILING_JOIN: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)[\s,]+(and|but|so|or|because|as)\s*([.!?…]*)$").expect("valid")
+    });
     s = TRAILING_JOIN.replace(&s, "$2").to_string();
     let s = s.trim().to_string();
     let mut chars = s.chars();
@@ -301,21 +445,28 @@ fn acknowledgment(emotion: Emotion) -> &'static str {
     match emotion {
         Emotion::Anger => "I can understand why this has made you angry.",
         Emotion::Frustration => "I can see why this is so frustrating.",
-        Emotion::Sadness => "I'm sorry you're going through this; I can see how much it matters to you.",
-        Emotion::Anxiety => "I can understand why this is worrying, and I want to help you get it settled.",
+        Emotion::Sadness => {
+            "I'm sorry you're going through this; I can see how much it matters to you."
+        }
+        Emotion::Anxiety => {
+            "I can understand why this is worrying, and I want to help you get it settled."
+        }
         Emotion::Confusion => "I can see why this is confusing, so let me go through it with you.",
         Emotion::Disappointment => "I can understand why this is disappointing.",
         Emotion::None => "I can see why this matters to you.",
     }
 }
 
-const QUESTION: &str = "Could you tell me a bit more about what happened, so I can look into it properly?";
+const QUESTION: &str =
+    "Could you tell me a bit more about what happened, so I can look into it properly?";
 
 /// Rewrites `reply` towards empathy. `customer` is the message it answers, if known.
 /// A social reply's leading `@handles` and trailing `^XY` signature stay where they are.
 pub fn rewrite(engine: &Engine, reply: &str, customer: Option<&str>) -> Rewrite {
-    static HANDLES: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*((?:@\w+[\s,]*)+)").expect("valid"));
-    static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+(\^\w{1,4}|[-–—]\s?\w{1,12})\s*$").expect("valid"));
+    static HANDLES: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\s*((?:@\w+[\s,]*)+)").expect("valid"));
+    static TAG: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\s+(\^\w{1,4}|[-–—]\s?\w{1,12})\s*$").expect("valid"));
     let head = HANDLES.captures(reply).map(|c| c[1].trim_end().to_string());
     let body = match &head {
         Some(h) => reply.trim_start()[h.len()..].trim_start(),
@@ -339,7 +490,10 @@ pub fn rewrite(engine: &Engine, reply: &str, customer: Option<&str>) -> Rewrite 
     }
     r.stance_after = engine.analyze(&r.text, customer).stance;
     let kept = protected(&r.text);
-    r.lost = protected(reply).into_iter().filter(|t| !kept.contains(t) && !r.text.contains(t.as_str())).collect();
+    r.lost = protected(reply)
+        .into_iter()
+        .filter(|t| !kept.contains(t) && !r.text.contains(t.as_str()))
+        .collect();
     r
 }
 
@@ -367,14 +521,23 @@ fn rewrite_body(engine: &Engine, reply: &str, customer: Option<&str>) -> Rewrite
     let mut added = Vec::new();
     let analysis = engine.analyze(&text, customer);
     let cues = analysis.cues();
-    let felt = customer.map(|c| engine.customer_emotion(c)).filter(|&e| e != Emotion::None).or_else(|| implied_emotion(&before));
+    let felt = customer
+        .map(|c| engine.customer_emotion(c))
+        .filter(|&e| e != Emotion::None)
+        .or_else(|| implied_emotion(&before));
     // A name the agent addressed the customer by ("..., Lou.") stays in the reply.
     // So does a name that went with words taken out ("Honestly Carla our refunds department is
     // a shambles"): the acknowledgment addresses them by it.
-    let name = vocative(reply).filter(|n| !text.contains(n.as_str())).or_else(|| {
-        let lost: Vec<String> = names(reply).into_iter().map(|(a, b)| reply[a..b].to_string()).filter(|n| !text.contains(n.as_str())).collect();
-        (!lost.is_empty()).then(|| lost.join(" and "))
-    });
+    let name = vocative(reply)
+        .filter(|n| !text.contains(n.as_str()))
+        .or_else(|| {
+            let lost: Vec<String> = names(reply)
+                .into_iter()
+                .map(|(a, b)| reply[a..b].to_string())
+                .filter(|n| !text.contains(n.as_str()))
+                .collect();
+            (!lost.is_empty()).then(|| lost.join(" and "))
+        });
     if !cues.contains(&Cue::AcknowledgesEmotion) && !cues.contains(&Cue::Validates) {
         let ack = acknowledgment(felt.unwrap_or(Emotion::None));
         let ack = match &name {
@@ -384,7 +547,11 @@ fn rewrite_body(engine: &Engine, reply: &str, customer: Option<&str>) -> Rewrite
         text = insert_opening(&text, &ack);
         added.push(ack);
     } else if let Some(n) = &name {
-        text = insert_opening(&text, &format!("{n},")).replacen(&format!("{n}, "), &format!("{n}, "), 1);
+        text = insert_opening(&text, &format!("{n},")).replacen(
+            &format!("{n}, "),
+            &format!("{n}, "),
+            1,
+        );
     }
     let analysis = engine.analyze(&text, customer);
     let cues = analysis.cues();
@@ -396,7 +563,10 @@ fn rewrite_body(engine: &Engine, reply: &str, customer: Option<&str>) -> Rewrite
     text = settle(engine, &text, customer, &mut removed);
     let mut after = engine.analyze(&text, customer);
     let cues = after.cues();
-    if added.is_empty() && !cues.contains(&Cue::AcknowledgesEmotion) && !cues.contains(&Cue::Validates) {
+    if added.is_empty()
+        && !cues.contains(&Cue::AcknowledgesEmotion)
+        && !cues.contains(&Cue::Validates)
+    {
         // What acknowledged the feeling went with the risky words beside it.
         let ack = acknowledgment(felt.unwrap_or(Emotion::None)).to_string();
         text = insert_opening(&text, &ack);
@@ -404,13 +574,28 @@ fn rewrite_body(engine: &Engine, reply: &str, customer: Option<&str>) -> Rewrite
         after = engine.analyze(&text, customer);
     }
     let kept = protected(&text);
-    let lost = protected(reply).into_iter().filter(|t| !kept.contains(t) && !text.contains(t.as_str())).collect();
-    Rewrite { text, stance_before: before.stance, stance_after: after.stance, removed, added, lost }
+    let lost = protected(reply)
+        .into_iter()
+        .filter(|t| !kept.contains(t) && !text.contains(t.as_str()))
+        .collect();
+    Rewrite {
+        text,
+        stance_before: before.stance,
+        stance_after: after.stance,
+        removed,
+        added,
+        lost,
+    }
 }
 
 /// Restates (or removes) whatever evenkeel still finds risky in `text`, until nothing is or
 /// three rounds have passed.
-fn settle(engine: &Engine, text: &str, customer: Option<&str>, removed: &mut Vec<Removed>) -> String {
+fn settle(
+    engine: &Engine,
+    text: &str,
+    customer: Option<&str>,
+    removed: &mut Vec<Removed>,
+) -> String {
     let mut text = text.to_string();
     for _ in 0..3 {
         let a = engine.analyze(&text, customer);
@@ -418,7 +603,10 @@ fn settle(engine: &Engine, text: &str, customer: Option<&str>, removed: &mut Vec
         if risky.is_empty() {
             break;
         }
-        removed.extend(risky.iter().map(|f| Removed { cue: f.cue, text: f.text.clone() }));
+        removed.extend(risky.iter().map(|f| Removed {
+            cue: f.cue,
+            text: f.text.clone(),
+        }));
         let spans: Vec<(usize, usize)> = risky.iter().map(|f| (f.start, f.end)).collect();
         let next = clean_blank_lines(&crate::restate::restate_spans(&text, &spans));
         if next == text {
@@ -432,16 +620,43 @@ fn settle(engine: &Engine, text: &str, customer: Option<&str>, removed: &mut Vec
 /// The customer's name when the reply addresses them by it: a capitalised word between a comma
 /// and a comma or the end of a sentence ("Three months is a scandal, Amara.").
 fn vocative(reply: &str) -> Option<String> {
-    static V: LazyLock<Regex> = LazyLock::new(|| Regex::new(r",\s+([A-Z][\p{Ll}'’-]+)\s*(?:[,.!?]|$)").expect("valid"));
-    static NOT: &[&str] = &["Please", "Thanks", "Thank", "Sorry", "Honestly", "Unfortunately", "However", "Sadly", "Also", "Okay", "Ok", "Yes", "No", "Again", "Though", "Too", "Anyway", "Cheers", "Regards", "Best"];
-    V.captures_iter(reply).map(|c| c[1].to_string()).find(|n| !NOT.contains(&n.as_str()))
+    static V: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r",\s+([A-Z][\p{Ll}'’-]+)\s*(?:[,.!?]|$)").expect("valid"));
+    static NOT: &[&str] = &[
+        "Please",
+        "Thanks",
+        "Thank",
+        "Sorry",
+        "Honestly",
+        "Unfortunately",
+        "However",
+        "Sadly",
+        "Also",
+        "Okay",
+        "Ok",
+        "Yes",
+        "No",
+        "Again",
+        "Though",
+        "Too",
+        "Anyway",
+        "Cheers",
+        "Regards",
+        "Best",
+    ];
+    V.captures_iter(reply)
+        .map(|c| c[1].to_string())
+        .find(|n| !NOT.contains(&n.as_str()))
 }
 
 /// What the agent's own words suggest the customer feels, when the customer's message is not
 /// given: mirroring and condemning answer anger, pity answers sadness.
 fn implied_emotion(a: &Analysis) -> Option<Emotion> {
     let cues = a.cues();
-    if cues.contains(&Cue::MirrorsEmotion) || cues.contains(&Cue::Condemns) || cues.contains(&Cue::BlamesOwnSide) {
+    if cues.contains(&Cue::MirrorsEmotion)
+        || cues.contains(&Cue::Condemns)
+        || cues.contains(&Cue::BlamesOwnSide)
+    {
         Some(Emotion::Frustration)
     } else if cues.contains(&Cue::Pity) {
         Some(Emotion::Sadness)
@@ -455,7 +670,9 @@ fn implied_emotion(a: &Analysis) -> Option<Emotion> {
 /// Clauses of a sentence: split after commas, semicolons, dashes and before "and", "but",
 /// "so", as byte ranges into the reply.
 fn clauses(reply: &str, s: Sentence) -> Vec<(usize, usize)> {
-    static SPLIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[,;]\s+|\s+[—–-]\s+|\s+(?:and|but|so|because|as)\s+").expect("valid"));
+    static SPLIT: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[,;]\s+|\s+[—–-]\s+|\s+(?:and|but|so|because|as)\s+").expect("valid")
+    });
     let text = &reply[s.start..s.end];
     let mut out = Vec::new();
     let mut at = 0;
@@ -483,12 +700,19 @@ fn remove_risky(reply: &str, a: &Analysis, soften: bool) -> (String, Vec<Removed
     if risky.is_empty() {
         return (reply.to_string(), removed);
     }
-    let actions: Vec<_> = a.findings.iter().filter(|f| f.cue == Cue::OffersAction).collect();
+    let actions: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.cue == Cue::OffersAction)
+        .collect();
     let overlaps = |f: &&evenkeel_core::Finding, a0: usize, a1: usize| f.start < a1 && f.end > a0;
     let mut out = String::with_capacity(reply.len());
     let mut last = 0;
     for s in sentences(reply) {
-        let here: Vec<_> = risky.iter().filter(|f| overlaps(f, s.start, s.end)).collect();
+        let here: Vec<_> = risky
+            .iter()
+            .filter(|f| overlaps(f, s.start, s.end))
+            .collect();
         out.push_str(&reply[last..s.start]);
         last = s.end;
         let sentence = &reply[s.start..s.end];
@@ -509,7 +733,10 @@ fn remove_risky(reply: &str, a: &Analysis, soften: bool) -> (String, Vec<Removed
             continue;
         }
         for f in &here {
-            removed.push(Removed { cue: f.cue, text: f.text.clone() });
+            removed.push(Removed {
+                cue: f.cue,
+                text: f.text.clone(),
+            });
         }
         let promise_only = here.iter().all(|f| f.cue == Cue::Overpromise);
         let has_action = actions.iter().any(|f| overlaps(f, s.start, s.end));
@@ -527,9 +754,18 @@ fn remove_risky(reply: &str, a: &Analysis, soften: bool) -> (String, Vec<Removed
             if risk.is_empty() {
                 // "…is a disgrace, Rachel, and …": the name goes with the dropped clause (the
                 // acknowledgment takes it up).
-                let lone_name = clause.trim_matches(|c: char| !c.is_alphanumeric()).chars().all(char::is_alphabetic)
-                    && clause.trim_start_matches(|c: char| !c.is_alphanumeric()).starts_with(char::is_uppercase)
-                    && clause.trim_matches(|c: char| !c.is_alphanumeric()).split_whitespace().count() == 1;
+                let lone_name = clause
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .chars()
+                    .all(char::is_alphabetic)
+                    && clause
+                        .trim_start_matches(|c: char| !c.is_alphanumeric())
+                        .starts_with(char::is_uppercase)
+                    && clause
+                        .trim_matches(|c: char| !c.is_alphanumeric())
+                        .split_whitespace()
+                        .count()
+                        == 1;
                 if dropped_before && lone_name {
                     continue;
                 }
@@ -539,7 +775,11 @@ fn remove_risky(reply: &str, a: &Analysis, soften: bool) -> (String, Vec<Removed
             let acts = actions.iter().any(|f| overlaps(f, c0, c1));
             // A finding that spans the whole sentence does not make each of its clauses risky: an
             // action clause inside it stays, without any certainty.
-            if acts && risk.iter().all(|f| f.start < c0 || f.end > c1) && !CERTAINTY_WORDS.is_match(clause) && risk.iter().all(|f| f.end - f.start > (c1 - c0) * 2) {
+            if acts
+                && risk.iter().all(|f| f.start < c0 || f.end > c1)
+                && !CERTAINTY_WORDS.is_match(clause)
+                && risk.iter().all(|f| f.end - f.start > (c1 - c0) * 2)
+            {
                 kept.push(soften_promise(clause));
                 continue;
             }
@@ -549,7 +789,10 @@ fn remove_risky(reply: &str, a: &Analysis, soften: bool) -> (String, Vec<Removed
             }
             let mut rest = String::new();
             let mut at = c0;
-            let mut spans: Vec<(usize, usize)> = risk.iter().map(|f| (f.start.max(c0), f.end.min(c1))).collect();
+            let mut spans: Vec<(usize, usize)> = risk
+                .iter()
+                .map(|f| (f.start.max(c0), f.end.min(c1)))
+                .collect();
             spans.sort();
             for (a0, a1) in spans {
                 if a0 > at {
@@ -562,7 +805,10 @@ fn remove_risky(reply: &str, a: &Analysis, soften: bool) -> (String, Vec<Removed
             }
             // Facts the risky words carried are kept as they were: better a blunt clause than a
             // lost date or name.
-            let lost: Vec<String> = protected(clause).into_iter().filter(|t| !rest.contains(t.as_str())).collect();
+            let lost: Vec<String> = protected(clause)
+                .into_iter()
+                .filter(|t| !rest.contains(t.as_str()))
+                .collect();
             if !lost.is_empty() {
                 rest = soften_promise(clause);
             }
@@ -571,8 +817,18 @@ fn remove_risky(reply: &str, a: &Analysis, soften: bool) -> (String, Vec<Removed
                 kept.push(rest);
             }
         }
-        let joined = tidy(&kept.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect::<Vec<_>>().join(" "));
-        if joined.is_empty() || (only_filler(&joined) || dropped_before && dangling(&joined)) && protected(&joined).is_empty() {
+        let joined = tidy(
+            &kept
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+        if joined.is_empty()
+            || (only_filler(&joined) || dropped_before && dangling(&joined))
+                && protected(&joined).is_empty()
+        {
             drop_sentence(&mut last);
             continue;
         }
@@ -587,8 +843,10 @@ fn remove_risky(reply: &str, a: &Analysis, soften: bool) -> (String, Vec<Removed
 }
 
 fn clean_blank_lines(s: &str) -> String {
-    static BLANKS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\n[ \t]*\n([ \t]*\n)+").expect("valid"));
-    static LINE_SPACE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?m)^[ \t]+|[ \t]+$").expect("valid"));
+    static BLANKS: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\n[ \t]*\n([ \t]*\n)+").expect("valid"));
+    static LINE_SPACE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?m)^[ \t]+|[ \t]+$").expect("valid"));
     let s = LINE_SPACE.replace_all(s, "");
     BLANKS.replace_all(&s, "\n\n").trim().to_string()
 }
@@ -603,9 +861,13 @@ fn insert_opening(text: &str, line: &str) -> String {
             let gap = &rest[..rest.len() - body.len()];
             if gap.contains('\n') {
                 // The acknowledgment opens the body, after the greeting's own line break(s).
-                format!("{}{gap}{line} {body}", &text[..s.end]).trim_end().to_string()
+                format!("{}{gap}{line} {body}", &text[..s.end])
+                    .trim_end()
+                    .to_string()
             } else {
-                format!("{} {line} {body}", &text[..s.end]).trim_end().to_string()
+                format!("{} {line} {body}", &text[..s.end])
+                    .trim_end()
+                    .to_string()
             }
         }
         _ if text.trim().is_empty() => line.to_string(),
@@ -654,16 +916,41 @@ mod tests {
         );
         assert_eq!(r.stance_before, Stance::Sympathetic);
         assert_eq!(r.stance_after, Stance::Empathetic, "{}", r.text);
-        assert!(r.text.starts_with("I can "), "opens with an acknowledgment: {}", r.text);
-        assert!(!r.text.contains("irresponsible") && !r.text.contains("not acceptable") && !r.text.contains("Wow"), "{}", r.text);
+        assert!(
+            r.text.starts_with("I can "),
+            "opens with an acknowledgment: {}",
+            r.text
+        );
+        assert!(
+            !r.text.contains("irresponsible")
+                && !r.text.contains("not acceptable")
+                && !r.text.contains("Wow"),
+            "{}",
+            r.text
+        );
     }
 
     #[test]
     fn facts_and_actions_survive() {
         let reply = "Hi Priya,\nUgh, our billing team messed up AGAIN, I'm so sorry. I've refunded the £42.50 to your card ending 4242 and you will definitely see it by Friday 14 March. Details are at https://example.com/refunds or write to billing@example.com.\nKind regards,\nTom";
         let r = rewrite(&engine(), reply, Some("You charged me twice!!"));
-        for t in ["£42.50", "42.50", "4242", "Friday", "14", "March", "https://example.com/refunds", "billing@example.com", "Priya", "Tom"] {
-            assert!(r.text.contains(t.trim_start_matches('£')), "{t} lost: {}", r.text);
+        for t in [
+            "£42.50",
+            "42.50",
+            "4242",
+            "Friday",
+            "14",
+            "March",
+            "https://example.com/refunds",
+            "billing@example.com",
+            "Priya",
+            "Tom",
+        ] {
+            assert!(
+                r.text.contains(t.trim_start_matches('£')),
+                "{t} lost: {}",
+                r.text
+            );
         }
         assert!(r.lost.is_empty(), "{:?}", r.lost);
         assert!(r.text.starts_with("Hi Priya,\n"), "{}", r.text);
@@ -673,7 +960,11 @@ mod tests {
 
     #[test]
     fn a_cold_reply_with_nothing_to_act_on_gets_a_question() {
-        let r = rewrite(&engine(), "That's our policy. You should have read the terms.", Some("Why was I charged a cancellation fee?"));
+        let r = rewrite(
+            &engine(),
+            "That's our policy. You should have read the terms.",
+            Some("Why was I charged a cancellation fee?"),
+        );
         assert_eq!(r.stance_before, Stance::Dismissive);
         assert!(r.text.contains(QUESTION), "{}", r.text);
         assert_eq!(r.stance_after, Stance::Empathetic, "{}", r.text);
@@ -686,63 +977,128 @@ mod tests {
             "Six hours with no water is a disgrace, Rachel, and I'm so sorry you and the kids went through that. I've flagged it with our ops director and I promise you this will never happen again.",
             None,
         );
-        assert!(r.text.contains("I've flagged it with our ops director"), "{}", r.text);
-        assert!(!r.text.contains("never happen again") && !r.text.contains("disgrace"), "{}", r.text);
-        assert!(r.text.starts_with("Rachel, ") || r.text.contains(", Rachel."), "{}", r.text);
-        assert!(!r.text.contains("andthis") && !r.text.contains("Rachel, and"), "{}", r.text);
+        assert!(
+            r.text.contains("I've flagged it with our ops director"),
+            "{}",
+            r.text
+        );
+        assert!(
+            !r.text.contains("never happen again") && !r.text.contains("disgrace"),
+            "{}",
+            r.text
+        );
+        assert!(
+            r.text.starts_with("Rachel, ") || r.text.contains(", Rachel."),
+            "{}",
+            r.text
+        );
+        assert!(
+            !r.text.contains("andthis") && !r.text.contains("Rachel, and"),
+            "{}",
+            r.text
+        );
     }
 
     #[test]
     fn a_policy_citation_becomes_where_the_details_are_and_questions_go_before_the_sign_off() {
         let r = rewrite(&engine(), "Dear Mr Evans,\n\nRefund requests are reviewed per our Terms of Service. The decision is final.\n\nYours sincerely,\nClaims Team", Some("Why was my refund refused?"));
-        assert!(r.text.contains("Terms of Service") && !r.text.contains("per our"), "{}", r.text);
-        assert!(r.text.ends_with("\n\nYours sincerely,\nClaims Team"), "{}", r.text);
+        assert!(
+            r.text.contains("Terms of Service") && !r.text.contains("per our"),
+            "{}",
+            r.text
+        );
+        assert!(
+            r.text.ends_with("\n\nYours sincerely,\nClaims Team"),
+            "{}",
+            r.text
+        );
     }
 
     #[test]
     fn no_fragment_is_left_where_pity_was_taken_out() {
         let r = rewrite(&engine(), "Aww bless your heart, it must all be so bewildering for you at your age! Tap 'Accounts' at the bottom and your pension shows on the 1st of each month.", None);
-        assert!(!r.text.contains("must all be") && !r.text.contains("your age"), "{}", r.text);
-        assert!(r.text.contains("Tap 'Accounts' at the bottom"), "{}", r.text);
+        assert!(
+            !r.text.contains("must all be") && !r.text.contains("your age"),
+            "{}",
+            r.text
+        );
+        assert!(
+            r.text.contains("Tap 'Accounts' at the bottom"),
+            "{}",
+            r.text
+        );
     }
 
     #[test]
     fn an_emoji_ends_a_sentence() {
         let t = "It drives me up the wall too 😤 Reinstall it and log in again.";
         let got: Vec<&str> = sentences(t).iter().map(|s| &t[s.start..s.end]).collect();
-        assert_eq!(got, ["It drives me up the wall too 😤", "Reinstall it and log in again."]);
+        assert_eq!(
+            got,
+            [
+                "It drives me up the wall too 😤",
+                "Reinstall it and log in again."
+            ]
+        );
     }
 
     #[test]
     fn protected_tokens_are_numbers_links_addresses_and_names() {
         let p = protected("Hi Sam, your order 12-345 ships on Monday. See www.example.com/x or mail a@b.co. I think Acme Ltd. will call.");
-        for t in ["12-345", "Monday", "www.example.com/x", "a@b.co", "Acme", "Ltd", "Sam"] {
+        for t in [
+            "12-345",
+            "Monday",
+            "www.example.com/x",
+            "a@b.co",
+            "Acme",
+            "Ltd",
+            "Sam",
+        ] {
             assert!(p.contains(&t.to_string()), "{t}: {p:?}");
         }
-        assert!(!p.contains(&"Hi".to_string()) && !p.contains(&"See".to_string()) && !p.contains(&"I".to_string()), "{p:?}");
+        assert!(
+            !p.contains(&"Hi".to_string())
+                && !p.contains(&"See".to_string())
+                && !p.contains(&"I".to_string()),
+            "{p:?}"
+        );
     }
 
     #[test]
     fn sentences_split_on_end_marks_and_lines() {
         let t = "Hi Ana,\nThis is bad!! Really? Yes... OK.";
         let got: Vec<&str> = sentences(t).iter().map(|s| &t[s.start..s.end]).collect();
-        assert_eq!(got, ["Hi Ana,", "This is bad!!", "Really?", "Yes...", "OK."]);
+        assert_eq!(
+            got,
+            ["Hi Ana,", "This is bad!!", "Really?", "Yes...", "OK."]
+        );
     }
 }
 
 /// Checks a rewrite drafted elsewhere (a language model): it is accepted only if evenkeel
 /// reads it as empathetic and every fact of the original (see [`protected`]) is still in it.
 /// `Err` says why not, for the fallback to the deterministic rewrite.
-pub fn accept_draft(engine: &Engine, original: &str, draft: &str, customer: Option<&str>) -> Result<Rewrite, String> {
+pub fn accept_draft(
+    engine: &Engine,
+    original: &str,
+    draft: &str,
+    customer: Option<&str>,
+) -> Result<Rewrite, String> {
     let draft = draft.trim();
     if draft.is_empty() {
         return Err("the draft is empty".into());
     }
     let after = engine.analyze(draft, customer);
     if after.stance != Stance::Empathetic {
-        return Err(format!("evenkeel reads the draft as {}", after.stance.name()));
+        return Err(format!(
+            "evenkeel reads the draft as {}",
+            after.stance.name()
+        ));
     }
-    let missing: Vec<String> = protected(original).into_iter().filter(|t| !draft.contains(t.as_str())).collect();
+    let missing: Vec<String> = protected(original)
+        .into_iter()
+        .filter(|t| !draft.contains(t.as_str()))
+        .collect();
     if !missing.is_empty() {
         return Err(format!("the draft drops {}", missing.join(", ")));
     }
@@ -751,7 +1107,15 @@ pub fn accept_draft(engine: &Engine, original: &str, draft: &str, customer: Opti
         text: draft.to_string(),
         stance_before: before.stance,
         stance_after: after.stance,
-        removed: before.findings.iter().filter(|f| is_risky(f.cue)).map(|f| Removed { cue: f.cue, text: f.text.clone() }).collect(),
+        removed: before
+            .findings
+            .iter()
+            .filter(|f| is_risky(f.cue))
+            .map(|f| Removed {
+                cue: f.cue,
+                text: f.text.clone(),
+            })
+            .collect(),
         added: Vec::new(),
         lost: Vec::new(),
     })
@@ -769,12 +1133,18 @@ mod draft_tests {
     #[test]
     fn a_draft_is_accepted_only_when_empathetic_and_complete() {
         let e = Engine::new(Analyzer::builtin(), None, EngineKind::Rules).unwrap();
-        let original = "Ugh, our courier team is useless. Your parcel 88231 will definitely arrive on Friday.";
+        let original =
+            "Ugh, our courier team is useless. Your parcel 88231 will definitely arrive on Friday.";
         let good = "I can see why this is so frustrating. I've chased parcel 88231 with the courier and they expect to deliver it on Friday.";
         assert!(accept_draft(&e, original, good, None).is_ok());
-        let drops = "I can see why this is so frustrating. I've chased your parcel with the courier.";
-        assert!(accept_draft(&e, original, drops, None).unwrap_err().contains("88231"));
+        let drops =
+            "I can see why this is so frustrating. I've chased your parcel with the courier.";
+        assert!(accept_draft(&e, original, drops, None)
+            .unwrap_err()
+            .contains("88231"));
         let sympathetic = "Our courier team is useless, parcel 88231 on Friday.";
-        assert!(accept_draft(&e, original, sympathetic, None).unwrap_err().contains("sympathetic"));
+        assert!(accept_draft(&e, original, sympathetic, None)
+            .unwrap_err()
+            .contains("sympathetic"));
     }
 }

@@ -67,7 +67,10 @@ const CHANNELS: &[&str] = &["chat", "email", "social", "phone"];
 /// Parses one library file and checks what TOML cannot: known channels, messages present,
 /// pitfalls on the risky side.
 pub fn parse(file: &str, text: &str) -> Result<Vec<Scenario>, ScenarioError> {
-    let err = |message: String| ScenarioError { file: file.to_string(), message };
+    let err = |message: String| ScenarioError {
+        file: file.to_string(),
+        message,
+    };
     let f: File = toml::from_str(text).map_err(|e| err(e.to_string()))?;
     for s in &f.scenario {
         let at = |m: &str| err(format!("scenario `{}`: {m}", s.id));
@@ -75,7 +78,11 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Scenario>, ScenarioError> {
             return Err(at("`id` must be one word, kebab-case"));
         }
         if !CHANNELS.contains(&s.channel.as_str()) {
-            return Err(at(&format!("channel `{}` is not one of {}", s.channel, CHANNELS.join(", "))));
+            return Err(at(&format!(
+                "channel `{}` is not one of {}",
+                s.channel,
+                CHANNELS.join(", ")
+            )));
         }
         if s.customer.is_empty() || s.customer.iter().any(|m| m.trim().is_empty()) {
             return Err(at("`customer` needs at least one message, none empty"));
@@ -98,14 +105,20 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Scenario>, ScenarioError> {
 /// Every `*.toml` in `dir`, in name order; ids must be unique across files.
 pub fn load_dir(dir: &Path) -> Result<Vec<Scenario>, ScenarioError> {
     let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| ScenarioError { file: dir.display().to_string(), message: e.to_string() })?
+        .map_err(|e| ScenarioError {
+            file: dir.display().to_string(),
+            message: e.to_string(),
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     paths.sort();
     let mut files = Vec::new();
     for p in paths {
-        let text = std::fs::read_to_string(&p).map_err(|e| ScenarioError { file: p.display().to_string(), message: e.to_string() })?;
+        let text = std::fs::read_to_string(&p).map_err(|e| ScenarioError {
+            file: p.display().to_string(),
+            message: e.to_string(),
+        })?;
         files.push((p.display().to_string(), text));
     }
     from_files(files.iter().map(|(f, t)| (f.as_str(), t.as_str())))
@@ -113,15 +126,21 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Scenario>, ScenarioError> {
 
 /// The library built into the binary.
 pub fn builtin() -> Vec<Scenario> {
-    from_files(BUILTIN.iter().copied()).expect("the built-in scenarios are valid (a test checks them)")
+    from_files(BUILTIN.iter().copied())
+        .expect("the built-in scenarios are valid (a test checks them)")
 }
 
-fn from_files<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> Result<Vec<Scenario>, ScenarioError> {
+fn from_files<'a>(
+    files: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Result<Vec<Scenario>, ScenarioError> {
     let mut all: Vec<Scenario> = Vec::new();
     for (file, text) in files {
         for s in parse(file, text)? {
             if all.iter().any(|x| x.id == s.id) {
-                return Err(ScenarioError { file: file.to_string(), message: format!("scenario id `{}` is used twice", s.id) });
+                return Err(ScenarioError {
+                    file: file.to_string(),
+                    message: format!("scenario id `{}` is used twice", s.id),
+                });
             }
             all.push(s);
         }
@@ -163,7 +182,10 @@ why = "Two angry people."
         assert_eq!(s[0].pitfalls[0].cue, Cue::MirrorsEmotion);
         assert_eq!(s[0].emotion, Emotion::Anger);
         let e = parse("a.toml", &ONE.replace("\"chat\"", "\"fax\"")).unwrap_err();
-        assert!(e.to_string().contains("a.toml") && e.to_string().contains("fax"), "{e}");
+        assert!(
+            e.to_string().contains("a.toml") && e.to_string().contains("fax"),
+            "{e}"
+        );
         let e = parse("a.toml", &ONE.replace("mirrors_emotion", "explores")).unwrap_err();
         assert!(e.to_string().contains("empathy side"), "{e}");
         let e = parse("a.toml", &ONE.replace("need_is_clear = false\n", "")).unwrap_err();

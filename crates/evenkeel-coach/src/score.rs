@@ -32,22 +32,54 @@ pub fn score(engine: &Engine, scenario: &Scenario, reply: &str) -> Score {
     let mut criteria = Vec::new();
     if scenario.emotion != Emotion::None {
         let met = cues.contains(&Cue::AcknowledgesEmotion) || cues.contains(&Cue::Validates);
-        criteria.push(Criterion { name: "acknowledge", met, detail: format!("name the feeling: {}", scenario.acknowledge) });
+        criteria.push(Criterion {
+            name: "acknowledge",
+            met,
+            detail: format!("name the feeling: {}", scenario.acknowledge),
+        });
     }
     if !scenario.need_is_clear {
-        criteria.push(Criterion { name: "explore", met: cues.contains(&Cue::Explores), detail: format!("ask: {}", scenario.explore) });
+        criteria.push(Criterion {
+            name: "explore",
+            met: cues.contains(&Cue::Explores),
+            detail: format!("ask: {}", scenario.explore),
+        });
     }
-    criteria.push(Criterion { name: "act", met: cues.contains(&Cue::OffersAction), detail: format!("do: {}", scenario.act) });
-    let risky_cues: Vec<Cue> = cues.iter().copied().filter(|c| c.side() != Side::Empathy).collect();
+    criteria.push(Criterion {
+        name: "act",
+        met: cues.contains(&Cue::OffersAction),
+        detail: format!("do: {}", scenario.act),
+    });
+    let risky_cues: Vec<Cue> = cues
+        .iter()
+        .copied()
+        .filter(|c| c.side() != Side::Empathy)
+        .collect();
     let detail = if risky_cues.is_empty() {
         "no sympathy-side or cold phrases".to_string()
     } else {
-        format!("found: {}", risky_cues.iter().map(|c| c.name()).collect::<Vec<_>>().join(", "))
+        format!(
+            "found: {}",
+            risky_cues
+                .iter()
+                .map(|c| c.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
-    criteria.push(Criterion { name: "avoid_pitfalls", met: risky_cues.is_empty(), detail });
+    criteria.push(Criterion {
+        name: "avoid_pitfalls",
+        met: risky_cues.is_empty(),
+        detail,
+    });
     let met = criteria.iter().filter(|c| c.met).count();
     let percent = (100 * met / criteria.len()) as u32;
-    Score { analysis, criteria, percent, risky_cues }
+    Score {
+        analysis,
+        criteria,
+        percent,
+        risky_cues,
+    }
 }
 
 #[cfg(test)]
@@ -65,8 +97,23 @@ mod tests {
         let good = score(&engine, s, &s.model_reply);
         for p in &s.pitfalls {
             let bad = score(&engine, s, &p.example);
-            assert!(bad.percent < good.percent || !bad.risky_cues.is_empty(), "{}: {} vs {}", s.id, bad.percent, good.percent);
-            assert!(!bad.criteria.iter().find(|c| c.name == "avoid_pitfalls").unwrap().met, "{}: {}", s.id, p.example);
+            assert!(
+                bad.percent < good.percent || !bad.risky_cues.is_empty(),
+                "{}: {} vs {}",
+                s.id,
+                bad.percent,
+                good.percent
+            );
+            assert!(
+                !bad.criteria
+                    .iter()
+                    .find(|c| c.name == "avoid_pitfalls")
+                    .unwrap()
+                    .met,
+                "{}: {}",
+                s.id,
+                p.example
+            );
         }
     }
 }
