@@ -90,7 +90,7 @@ printf 'evenkeel audit              %8.1f s  %9.0f agent turns/s\n' "$audit" "$(
 export PYSPARK_PYTHON="$PY" PYSPARK_DRIVER_PYTHON="$PY"
 start=$(date +%s.%N)
 "$PY" -m evenkeel.spark "$OUT/spark-$TURNS.csv" --out "$OUT/spark-spark-$TURNS" --engine "$ENGINE" --master 'local[2]' \
-  --partitions 4 2> "$OUT/spark-$TURNS.log"
+  --partitions 16 --driver-memory 4g 2> "$OUT/spark-$TURNS.log"
 spark=$(echo "$(date +%s.%N) - $start" | bc)
 printf 'python -m evenkeel.spark    %8.1f s  %9.0f agent turns/s (local[2], JVM start included)\n' "$spark" "$(echo "$TURNS / $spark" | bc -l)"
 printf 'Spark adds %.1f µs per agent turn over evenkeel audit\n' "$(echo "($spark - $audit) * 1000000 / $TURNS" | bc -l)"

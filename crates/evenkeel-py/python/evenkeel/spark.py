@@ -342,6 +342,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     p.add_argument("--overwrite", action="store_true", help="replace an earlier run's outputs in --out")
     p.add_argument("--master", help="Spark master when not run by spark-submit (default: local[*])")
     p.add_argument("--partitions", type=int, help="partitions to analyse in (default: spark.sql.shuffle.partitions)")
+    p.add_argument(
+        "--driver-memory",
+        metavar="SIZE",
+        help="JVM heap of a local run, e.g. 4g (Spark's default, 1g, is too small for a million turns "
+        "on local[N]; under spark-submit use its own --driver-memory)",
+    )
     p.add_argument("--quiet", "-q", action="store_true")
     args = p.parse_args(argv)
 
@@ -367,6 +373,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     elif "PYSPARK_GATEWAY_PORT" not in os.environ:
         # Not launched by spark-submit (which sets the master): run on this machine.
         builder = builder.master("local[*]")
+    if args.driver_memory:
+        # Only takes effect when this process starts the JVM, i.e. not under spark-submit.
+        builder = builder.config("spark.driver.memory", args.driver_memory)
     spark = builder.getOrCreate()
     started = time.time()
     try:
