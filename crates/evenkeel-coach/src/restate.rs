@@ -66,7 +66,20 @@ pub(crate) fn restate_spans(text: &str, spans: &[(usize, usize)]) -> String {
             at = at.max(b);
         }
         if at < s.end {
-            parts.extend(fragment(&text[at..s.end]));
+            if let Some(f) = fragment(&text[at..s.end]) {
+                // ", which you can find in section 7.3" goes on the sentence before it.
+                let relative = ["Which ", "Who ", "Where "]
+                    .iter()
+                    .any(|w| f.starts_with(w));
+                match parts.last_mut() {
+                    Some(prev) if relative && prev.ends_with('.') => {
+                        prev.pop();
+                        prev.push_str(", ");
+                        prev.push_str(&lower_first_word(&f));
+                    }
+                    _ => parts.push(f),
+                }
+            }
         }
         let sentence = parts.join(" ");
         out.push_str(&sentence);
@@ -432,6 +445,15 @@ fn fact_phrase(s: &str, a: usize, b: usize) -> String {
     s[start..end].trim().to_string()
 }
 
+/// `s` with its first letter in lower case.
+fn lower_first_word(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().collect::<String>() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
 fn lower_first(s: &str) -> String {
     let mut chars = s.chars();
     match chars.next() {
@@ -508,6 +530,16 @@ mod tests {
             "For reference: £700, Friday."
         );
         assert_eq!(whole("This will never happen again."), "");
+    }
+
+    #[test]
+    fn a_relative_clause_after_a_restatement_stays_attached() {
+        let t = "Unlimited plans are subject to the Fair Use Policy, which you can find in section 7.3 of our Terms.";
+        let end = t.find(", which").unwrap();
+        assert_eq!(
+            restate_spans(t, &[(0, end)]),
+            "The details are in the Fair Use Policy, which you can find in section 7.3 of our Terms."
+        );
     }
 
     #[test]
