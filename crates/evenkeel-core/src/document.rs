@@ -62,8 +62,8 @@ impl<'t> Document<'t> {
         }
     }
 
-    /// The smallest stretch around `span` bounded by clause punctuation (`, ; : — –`) or the
-    /// sentence edges: the "clause" a cue lives in.
+    /// The smallest stretch around `span` bounded by clause punctuation (`, ; : — –`), an "and"
+    /// or "but" before a new subject, or the sentence edges: the "clause" a cue lives in.
     pub fn clause_around(&self, span: Span) -> Span {
         let sentence = match self.sentence_at(span.start) {
             Some(s) => s.span,
@@ -99,6 +99,20 @@ impl<'t> Document<'t> {
             .find(|&(_, c)| is_clause_mark(c))
             .map(|(i, _)| span.end + i)
             .unwrap_or(hi);
+        // "and" or "but" before a new subject also starts a clause: "I've asked for a refund
+        // and I promise you'll have it tomorrow" holds an action and a promise, not one cue.
+        let (base, mut start, mut end) = (start, start, end);
+        for m in new_clause().captures_iter(&self.text[base..end]) {
+            let (Some(joint), Some(subject)) = (m.get(0), m.get(1)) else {
+                continue;
+            };
+            if base + subject.start() <= span.start {
+                start = base + subject.start();
+            } else if base + joint.start() >= span.end {
+                end = base + joint.start();
+                break;
+            }
+        }
         trim(self.text, Span::new(start, end.max(span.end)))
     }
 
@@ -164,6 +178,18 @@ impl Positions {
 /// Number of UTF-16 code units in `s`: what a browser's string offsets count.
 pub fn utf16_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
+}
+
+/// A coordinating "and" or "but" followed by a subject: where a new clause begins. Group 1 is
+/// the subject.
+fn new_clause() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)\s+(?:and|but)\s+((?:I|we|you|they|he|she|it)(?:['’](?:ll|ve|m|re|s|d))?|this|that)\b",
+        )
+        .expect("new-clause regex")
+    })
 }
 
 fn is_clause_mark(c: char) -> bool {
@@ -349,6 +375,33 @@ mod tests {
         let at = text.find("reset").unwrap();
         let c = d.clause_around(Span::new(at, at + 5));
         assert_eq!(&text[c.start..c.end], "I've reset your password");
+    }
+
+    #[test]
+    fn and_or_but_before_a_new_subject_starts_a_clause() {
+        let text = "I've put a request in to refund the fee and I promise you'll have it back by tomorrow.";
+        let d = Document::parse(text);
+        let at = text.find("promise").unwrap();
+        let c = d.clause_around(Span::new(at, at + 7));
+        assert_eq!(
+            &text[c.start..c.end],
+            "I promise you'll have it back by tomorrow."
+        );
+        let at = text.find("refund").unwrap();
+        let c = d.clause_around(Span::new(at, at + 6));
+        assert_eq!(
+            &text[c.start..c.end],
+            "I've put a request in to refund the fee"
+        );
+        // Without a new subject, "and" joins inside one clause.
+        let text = "We checked the meter and found nothing wrong, sorry.";
+        let d = Document::parse(text);
+        let at = text.find("found").unwrap();
+        let c = d.clause_around(Span::new(at, at + 5));
+        assert_eq!(
+            &text[c.start..c.end],
+            "We checked the meter and found nothing wrong"
+        );
     }
 
     #[test]
