@@ -122,9 +122,12 @@ fn names(text: &str) -> Vec<(usize, usize)> {
         let mut before =
             text[..m.start()].trim_end_matches([' ', '\t', '"', '\'', '(', '“', '‘', '*']);
         // "@dani_k Ugh, ..." and "^MR Thanks": a handle or a signature tag opens the sentence.
+        // The last word starts after the last whitespace char, whatever its width (a thin
+        // space is three bytes).
         while let Some(i) = before
-            .rfind(|c: char| c.is_whitespace())
-            .map(|i| i + 1)
+            .char_indices()
+            .rfind(|&(_, c)| c.is_whitespace())
+            .map(|(i, c)| i + c.len_utf8())
             .or(Some(0))
         {
             let last_word = &before[i..];
