@@ -146,12 +146,26 @@ pub fn router(state: Arc<AppState>, timeout: Duration) -> Router {
         );
     // Uploads stream to disk with their own size limit and no overall time-out.
     let uploads = Router::new().route("/v1/audits", post(audits::upload)).layer(DefaultBodyLimit::disable());
-    limited
+    let app = limited
         .merge(uploads)
         .fallback(system::not_found)
         .method_not_allowed_fallback(system::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
-        .with_state(state)
+        .with_state(state);
+    catch_panics(app)
+}
+
+/// A handler that panics answers `500` with the documented JSON error instead of dropping the
+/// connection, and the server goes on serving. No route is meant to panic (the fuzzers hunt
+/// for such bugs); this is the net under them. The message says nothing about the panic: its
+/// text may quote a customer's reply.
+pub fn catch_panics<S: Clone + Send + Sync + 'static>(app: Router<S>) -> Router<S> {
+    app.layer(tower_http::catch_panic::CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
+        tracing::error!("a request handler panicked; answered 500");
+        axum::response::IntoResponse::into_response(error::ApiError::internal(
+            "evenkeel hit a bug while answering this request; nothing was stored. Please report it with the request that caused it.",
+        ))
+    }))
 }
 
 /// Runs the server until Ctrl-C or SIGTERM.
