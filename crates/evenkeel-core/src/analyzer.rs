@@ -285,8 +285,14 @@ impl Analyzer {
     /// Analyse one reply whose customer's emotion is already known (an audit reads each
     /// customer turn once; `None`: no customer message).
     pub fn analyze_with_emotion(&self, reply: &str, customer_emotion: Option<Emotion>) -> Analysis {
-        let doc = Document::parse(reply);
-        let mut cands = resolve(&self.rules, self.candidates(&doc));
+        self.analyze_document(&Document::parse(reply), customer_emotion)
+    }
+
+    /// [`Analyzer::analyze_with_emotion`] for a reply already split into sentences, so that a
+    /// caller that needs the sentences too (the learned model) splits it once.
+    pub fn analyze_document(&self, doc: &Document, customer_emotion: Option<Emotion>) -> Analysis {
+        let reply = doc.text;
+        let mut cands = resolve(&self.rules, self.candidates(doc));
         if !self.allow_phrases.is_empty() {
             let allowed = self.allowed_spans(reply);
             cands.retain(|c| !allowed.iter().any(|a| a.overlaps(&c.span)));

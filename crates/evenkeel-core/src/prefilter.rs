@@ -13,7 +13,7 @@
 //! context checks still decide. So the prefilter can only make the analyzer faster, never
 //! change a finding; a test in `analyzer.rs` checks that against running every pattern.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
 use std::collections::HashMap;
 
@@ -25,16 +25,22 @@ const MAX_CLASS_CHARS: usize = 4;
 const MAX_FACTORS: usize = 4;
 
 /// The compiled prefilter over every pattern of an analyzer.
+///
+/// A common short string ("you", "we") belongs to many factors; recording every factor of
+/// every string found would cost more than the regexes it saves. So only a pattern's most
+/// selective factor (its *trigger*) is indexed by string; its other factors (its
+/// *conditions*) are looked up, once per triggered pattern, in the set of strings found in
+/// the sentence.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
     /// Finds every factor string (ASCII case-insensitively, as the rule regexes match).
     ac: Option<AhoCorasick>,
-    /// For each string of `ac`: the factors it belongs to.
-    string_factors: Vec<Vec<u32>>,
-    /// For each factor: the patterns whose most selective factor it is.
-    triggers: Vec<Vec<u32>>,
-    /// For each pattern: its other factors, all of which must occur too.
-    conditions: Vec<Vec<u32>>,
+    /// For each string of `ac`: the patterns whose trigger factor holds it.
+    string_triggers: Lists,
+    /// For each factor: its strings (indices into `ac`'s strings).
+    factor_strings: Lists,
+    /// For each pattern: its conditions, factors of which some string must occur too.
+    conditions: Lists,
     /// Patterns without a factor: run on every sentence.
     always: Vec<u32>,
 }
@@ -45,10 +51,10 @@ impl Prefilter {
     pub fn new(sources: &[Option<String>]) -> Prefilter {
         let mut string_index: HashMap<Vec<u8>, u32> = HashMap::new();
         let mut strings: Vec<Vec<u8>> = Vec::new();
-        let mut string_factors: Vec<Vec<u32>> = Vec::new();
         let mut factor_index: HashMap<Vec<Vec<u8>>, u32> = HashMap::new();
-        let mut triggers: Vec<Vec<u32>> = Vec::new();
+        let mut factor_strings: Vec<Vec<u32>> = Vec::new();
         let mut conditions = Vec::with_capacity(sources.len());
+        let mut triggers: Vec<(u32, u32)> = Vec::new();
         let mut always = Vec::new();
         for (i, src) in sources.iter().enumerate() {
             let factors = src.as_deref().map(required_factors).unwrap_or_default();
@@ -59,35 +65,47 @@ impl Prefilter {
             }
             let mut ids = Vec::new();
             for f in factors {
-                let next = factor_index.len() as u32;
                 let id = *factor_index.entry(f.clone()).or_insert_with(|| {
-                    triggers.push(Vec::new());
-                    for s in &f {
-                        let k = *string_index.entry(s.clone()).or_insert_with(|| {
-                            strings.push(s.clone());
-                            string_factors.push(Vec::new());
-                            (strings.len() - 1) as u32
-                        });
-                        string_factors[k as usize].push(next);
-                    }
-                    next
+                    let ids = f
+                        .iter()
+                        .map(|s| {
+                            *string_index.entry(s.clone()).or_insert_with(|| {
+                                strings.push(s.clone());
+                                (strings.len() - 1) as u32
+                            })
+                        })
+                        .collect();
+                    factor_strings.push(ids);
+                    (factor_strings.len() - 1) as u32
                 });
                 ids.push(id);
             }
-            triggers[ids[0] as usize].push(i as u32);
+            triggers.push((ids[0], i as u32));
             conditions.push(ids[1..].to_vec());
         }
+        let mut string_triggers: Vec<Vec<u32>> = vec![Vec::new(); strings.len()];
+        for (f, p) in triggers {
+            for &s in &factor_strings[f as usize] {
+                string_triggers[s as usize].push(p);
+            }
+        }
+        let (string_triggers, factor_strings, conditions) = (
+            Lists::new(&string_triggers),
+            Lists::new(&factor_strings),
+            Lists::new(&conditions),
+        );
         let ac = (!strings.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(&strings)
                 .expect("a few thousand short literals always build")
         });
         Prefilter {
             ac,
-            string_factors,
-            triggers,
+            string_triggers,
+            factor_strings,
             conditions,
             always,
         }
@@ -106,55 +124,110 @@ impl Prefilter {
         let Some(ac) = &self.ac else { return out };
         // Overlapping matches come in order of where they end, so the strings of one sentence
         // come together and before those of the next: one sentence is collected at a time,
-        // its factors in a bitset and a list, then its patterns are decided.
-        let mut present = vec![0u64; self.triggers.len().div_ceil(64)];
-        let mut touched: Vec<u32> = Vec::new();
-        let mut current: Option<usize> = None;
-        let flush =
-            |i: usize, touched: &mut Vec<u32>, present: &mut [u64], out: &mut [Vec<u32>]| {
-                let has = |f: u32| present[f as usize / 64] & (1 << (f % 64)) != 0;
-                let list = &mut out[i];
-                for &f in touched.iter() {
-                    for &p in &self.triggers[f as usize] {
-                        if self.conditions[p as usize].iter().all(|&c| has(c)) {
+        // its strings in a bit set and a list, then its patterns are decided.
+        let mut seen = Bits::new(self.string_triggers.len());
+        let mut chosen = Bits::new(self.conditions.len());
+        let mut found: Vec<u32> = Vec::new();
+        let mut current = 0;
+        let mut flush = |i: usize, found: &mut Vec<u32>, seen: &mut Bits, chosen: &mut Bits| {
+            let list = &mut out[i];
+            for &s in found.iter() {
+                for &p in self.string_triggers.get(s) {
+                    if chosen.insert(p) {
+                        let all = self
+                            .conditions
+                            .get(p)
+                            .iter()
+                            .all(|&f| self.factor_strings.get(f).iter().any(|&s| seen.has(s)));
+                        if all {
                             list.push(p);
                         }
                     }
                 }
-                for &f in touched.iter() {
-                    present[f as usize / 64] &= !(1 << (f % 64));
+            }
+            for &s in found.iter() {
+                for &p in self.string_triggers.get(s) {
+                    chosen.remove(p);
                 }
-                touched.clear();
-                list.sort_unstable();
-                list.dedup();
-            };
+                seen.remove(s);
+            }
+            found.clear();
+            list.sort_unstable();
+            list.dedup();
+        };
         for m in ac.find_overlapping_iter(text.as_bytes()) {
             let (start, end) = (m.start(), m.end());
-            let i = sentences.partition_point(|&(_, e)| e <= start);
-            let Some(&(s, e)) = sentences.get(i) else {
-                continue;
+            // Matches come in order of their end, so the sentence holding the end only moves on.
+            while current < sentences.len() && sentences[current].1 < end {
+                if !found.is_empty() {
+                    flush(current, &mut found, &mut seen, &mut chosen);
+                }
+                current += 1;
+            }
+            let Some(&(s, _)) = sentences.get(current) else {
+                break;
             };
-            if start < s || end > e {
+            if start < s {
                 continue;
             }
-            if current != Some(i) {
-                if let Some(c) = current {
-                    flush(c, &mut touched, &mut present, &mut out);
-                }
-                current = Some(i);
-            }
-            for &f in &self.string_factors[m.pattern().as_usize()] {
-                let (w, bit) = (f as usize / 64, 1u64 << (f % 64));
-                if present[w] & bit == 0 {
-                    present[w] |= bit;
-                    touched.push(f);
-                }
+            let k = m.pattern().as_u32();
+            if seen.insert(k) {
+                found.push(k);
             }
         }
-        if let Some(c) = current {
-            flush(c, &mut touched, &mut present, &mut out);
+        if !found.is_empty() && current < sentences.len() {
+            flush(current, &mut found, &mut seen, &mut chosen);
         }
         out
+    }
+}
+
+/// Lists of numbers in one allocation: list `i` is `items[starts[i]..starts[i + 1]]`.
+#[derive(Debug, Clone)]
+struct Lists {
+    starts: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Lists {
+    fn new(lists: &[Vec<u32>]) -> Lists {
+        let mut starts = Vec::with_capacity(lists.len() + 1);
+        starts.push(0);
+        let mut items = Vec::new();
+        for l in lists {
+            items.extend_from_slice(l);
+            starts.push(items.len() as u32);
+        }
+        Lists { starts, items }
+    }
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+    fn get(&self, i: u32) -> &[u32] {
+        let i = i as usize;
+        &self.items[self.starts[i] as usize..self.starts[i + 1] as usize]
+    }
+}
+
+/// A fixed-size bit set.
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+    fn has(&self, i: u32) -> bool {
+        self.0[i as usize / 64] & (1 << (i % 64)) != 0
+    }
+    /// Set bit `i`; true when it was not set before.
+    fn insert(&mut self, i: u32) -> bool {
+        let (w, b) = (i as usize / 64, 1u64 << (i % 64));
+        let new = self.0[w] & b == 0;
+        self.0[w] |= b;
+        new
+    }
+    fn remove(&mut self, i: u32) {
+        self.0[i as usize / 64] &= !(1 << (i % 64));
     }
 }
 

@@ -19,8 +19,8 @@
 
 use crate::features::{reply_features, rule_cover};
 use crate::model::{Model, Prediction, ReplyHead, TaggedSpan, REPLY_BUCKETS};
-use crate::tokens::tokenize;
-use evenkeel_core::document::Positions;
+use crate::tokens::tokenize_document;
+use evenkeel_core::document::{Document, Positions};
 use evenkeel_core::{stance, Analysis, Analyzer, Cue, Finding, Side, Stance};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -137,12 +137,13 @@ impl Engine {
         reply: &str,
         customer_emotion: Option<evenkeel_core::Emotion>,
     ) -> Analysis {
-        let rules = self.analyzer.analyze_with_emotion(reply, customer_emotion);
+        let doc = Document::parse(reply);
+        let rules = self.analyzer.analyze_document(&doc, customer_emotion);
         let model = match (&self.model, self.kind) {
             (Some(m), EngineKind::Model | EngineKind::Hybrid) => m,
             _ => return rules,
         };
-        let tokens = tokenize(reply);
+        let tokens = tokenize_document(&doc);
         let pred = match &self.head {
             Some(head) => {
                 let (stance, cues) = head.predict(&reply_features(&tokens, &rules, REPLY_BUCKETS));
@@ -154,15 +155,14 @@ impl Engine {
             }
             None => model.predict(&tokens, None, &rules),
         };
-        let mut findings: Vec<Finding> = if self.kind == EngineKind::Hybrid {
-            rules.findings.clone()
+        let hybrid = self.kind == EngineKind::Hybrid;
+        let have: Vec<Cue> = if hybrid {
+            rules.findings.iter().map(|f| f.cue).collect()
         } else {
             Vec::new()
         };
-        let have: Vec<Cue> = findings.iter().map(|f| f.cue).collect();
         let mut added: Vec<(TaggedSpan, f32)> = Vec::new();
         let mut cover: Option<Vec<u16>> = None;
-        let hybrid = self.kind == EngineKind::Hybrid;
         for cue in Cue::ALL {
             let p = pred.cues[cue as usize];
             let threshold = if hybrid {
@@ -197,6 +197,7 @@ impl Engine {
                     .map(|s| (s, p)),
             );
         }
+        let mut findings: Vec<Finding> = if hybrid { rules.findings } else { Vec::new() };
         findings.extend(self.model_findings(reply, added));
         findings.sort_by(|a, b| a.start.cmp(&b.start).then(b.end.cmp(&a.end)));
         let mut cues: Vec<Cue> = findings.iter().map(|f| f.cue).collect();

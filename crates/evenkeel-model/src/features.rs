@@ -8,20 +8,51 @@ use evenkeel_core::{Analysis, Cue};
 /// A sparse feature vector: bucket indices (a feature seen twice appears twice).
 pub type Features = Vec<u32>;
 
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x100_0000_01b3;
+
+/// The FNV-1a state after a feature's first part. A feature family ("w", "bi") is hashed once,
+/// not once per feature; what follows is hashed on from there, so the buckets are the same.
+#[derive(Debug, Clone, Copy)]
+struct Tag(u64);
+
+impl Tag {
+    const fn new(tag: &str) -> Tag {
+        let b = tag.as_bytes();
+        let mut h = FNV_OFFSET;
+        let mut i = 0;
+        while i < b.len() {
+            h ^= b[i] as u64;
+            h = h.wrapping_mul(FNV_PRIME);
+            i += 1;
+        }
+        Tag(h)
+    }
+
+    /// Hash one more part (after a separator).
+    fn then(self, part: &str) -> Tag {
+        let mut h = self.0 ^ 0x1f;
+        h = h.wrapping_mul(FNV_PRIME);
+        for b in part.bytes() {
+            h ^= b as u64;
+            h = h.wrapping_mul(FNV_PRIME);
+        }
+        Tag(h)
+    }
+
+    fn bucket(self, buckets: u32) -> u32 {
+        ((self.0 ^ (self.0 >> 32)) as u32) & (buckets - 1)
+    }
+}
+
 /// Hash `parts` into `0..buckets` (a power of two).
 pub fn hash(parts: &[&str], buckets: u32) -> u32 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (i, p) in parts.iter().enumerate() {
-        if i > 0 {
-            h ^= 0x1f;
-            h = h.wrapping_mul(0x100_0000_01b3);
-        }
-        for b in p.bytes() {
-            h ^= b as u64;
-            h = h.wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    ((h ^ (h >> 32)) as u32) & (buckets - 1)
+    let Some((first, rest)) = parts.split_first() else {
+        return Tag(FNV_OFFSET).bucket(buckets);
+    };
+    rest.iter()
+        .fold(Tag::new(first), |h, p| h.then(p))
+        .bucket(buckets)
 }
 
 struct Sink {
@@ -33,13 +64,39 @@ impl Sink {
     fn add(&mut self, parts: &[&str]) {
         self.out.push(hash(parts, self.buckets));
     }
+
+    /// `add(&[tag, part])` with the tag hashed already.
+    fn tagged(&mut self, tag: Tag, part: &str) {
+        self.out.push(tag.then(part).bucket(self.buckets));
+    }
+
+    /// `add(&[tag, a, b])` with the tag hashed already.
+    fn tagged2(&mut self, tag: Tag, a: &str, b: &str) {
+        self.out.push(tag.then(a).then(b).bucket(self.buckets));
+    }
 }
+
+const W: Tag = Tag::new("w");
+const NEG: Tag = Tag::new("neg");
+const Q: Tag = Tag::new("q");
+const FIRST: Tag = Tag::new("first");
+const BI: Tag = Tag::new("bi");
+const CHAR: Tag = Tag::new("c");
 
 /// Character 4-grams of a word (with edges), for typos and unseen inflections. Each gram is a
 /// slice of the padded word between five char boundaries kept in a ring, so a word costs one
 /// allocation however long it is.
-fn char_grams(word: &str, mut f: impl FnMut(&str)) {
-    let padded = format!("<{word}>");
+fn char_grams(word: &str, f: impl FnMut(&str)) {
+    char_grams_in(&mut String::new(), word, f)
+}
+
+/// [`char_grams`] padding the word in `padded`, a buffer kept from word to word.
+fn char_grams_in(padded: &mut String, word: &str, mut f: impl FnMut(&str)) {
+    padded.clear();
+    padded.push('<');
+    padded.push_str(word);
+    padded.push('>');
+    let padded = padded.as_str();
     let mut bounds = padded
         .char_indices()
         .map(|(i, _)| i)
@@ -85,22 +142,23 @@ pub fn reply_features(tokens: &[Token], rules: &Analysis, buckets: u32) -> Featu
         _ => "xl",
     };
     s.add(&["len", band]);
+    let mut padded = String::new();
     for (i, t) in tokens.iter().enumerate() {
-        s.add(&["w", &t.lemma]);
+        s.tagged(W, &t.lemma);
         if t.negated {
-            s.add(&["neg", &t.lemma]);
+            s.tagged(NEG, &t.lemma);
         }
         if t.in_question {
-            s.add(&["q", &t.lemma]);
+            s.tagged(Q, &t.lemma);
         }
         if t.sentence == 0 {
-            s.add(&["first", &t.lemma]);
+            s.tagged(FIRST, &t.lemma);
         }
         if let Some(n) = tokens.get(i + 1) {
-            s.add(&["bi", &t.lemma, &n.lemma]);
+            s.tagged2(BI, &t.lemma, &n.lemma);
         }
         if is_word(t) && t.lower.len() > 3 {
-            char_grams(&t.lower, |g| s.add(&["c", g]));
+            char_grams_in(&mut padded, &t.lower, |g| s.tagged(CHAR, g));
         }
     }
     for f in &rules.findings {
@@ -259,6 +317,10 @@ mod tests {
         assert!(grams("a").is_empty());
     }
 
+    /// The buckets the model file was trained with, computed by a separate (Python) FNV-1a of
+    /// `w\x1fsorry`, `bi\x1fi\x1funderstand`, `c\x1f<sor` and `bias`.
+    const PINNED: [u32; 4] = [54536, 9841, 17884, 30271];
+
     #[test]
     fn hashing_is_stable_and_in_range() {
         // The model file depends on these exact values.
@@ -273,5 +335,10 @@ mod tests {
         for p in ["", "a", "émoji 👋"] {
             assert!(hash(&[p], 1 << 10) < 1 << 10);
         }
+        // The trained model's buckets: these values must never change.
+        assert_eq!(hash(&["w", "sorry"], 1 << 16), PINNED[0]);
+        assert_eq!(hash(&["bi", "i", "understand"], 1 << 16), PINNED[1]);
+        assert_eq!(hash(&["c", "<sor"], 1 << 16), PINNED[2]);
+        assert_eq!(hash(&["bias"], 1 << 15), PINNED[3]);
     }
 }

@@ -21,26 +21,6 @@ pub struct Token {
     pub negated: bool,
 }
 
-const NEGATORS: &[&str] = &[
-    "not",
-    "no",
-    "never",
-    "cannot",
-    "can't",
-    "won't",
-    "don't",
-    "didn't",
-    "isn't",
-    "wasn't",
-    "aren't",
-    "doesn't",
-    "couldn't",
-    "shouldn't",
-    "wouldn't",
-    "nothing",
-    "hardly",
-];
-
 /// A crude, fast lemma: enough to join "apologize", "apologizes", "apologized".
 pub fn lemma(word: &str) -> String {
     let w = word;
@@ -55,7 +35,11 @@ pub fn lemma(word: &str) -> String {
         ("ly", ""),
     ] {
         if n > suffix.len() + 3 && w.ends_with(suffix) && !w.ends_with("ss") {
-            return format!("{}{}", &w[..n - suffix.len()], keep);
+            let stem = &w[..n - suffix.len()];
+            let mut l = String::with_capacity(stem.len() + keep.len());
+            l.push_str(stem);
+            l.push_str(keep);
+            return l;
         }
     }
     w.to_string()
@@ -65,51 +49,78 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
+/// Is `w` one of the words that open a negation scope?
+fn is_negator(w: &str) -> bool {
+    matches!(
+        w,
+        "not"
+            | "no"
+            | "never"
+            | "cannot"
+            | "can't"
+            | "won't"
+            | "don't"
+            | "didn't"
+            | "isn't"
+            | "wasn't"
+            | "aren't"
+            | "doesn't"
+            | "couldn't"
+            | "shouldn't"
+            | "wouldn't"
+            | "nothing"
+            | "hardly"
+    ) || w.ends_with("n't")
+}
+
 /// Split `text` into tokens: runs of letters and digits (keeping inner apostrophes, so "can't"
 /// is one token) and single marks `? ! , .`; everything else separates.
 pub fn tokenize(text: &str) -> Vec<Token> {
-    let doc = Document::parse(text);
-    let mut out: Vec<Token> = Vec::new();
-    let bytes: Vec<(usize, char)> = text.char_indices().collect();
-    let mut i = 0;
-    while i < bytes.len() {
-        let (start, c) = bytes[i];
+    tokenize_document(&Document::parse(text))
+}
+
+/// [`tokenize`] for a reply already split into sentences (the rule engine has done it once).
+pub fn tokenize_document(doc: &Document) -> Vec<Token> {
+    let text = doc.text;
+    let mut out: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
+    let char_at = |pos: usize| text[pos..].chars().next();
+    let mut pos = 0;
+    let mut prev: Option<char> = None;
+    while let Some(c) = char_at(pos) {
+        let start = pos;
         // Handles (@1234), hashtags' marks and links are addresses, not words: skip them whole.
-        let at_word_start = i == 0 || bytes[i - 1].1.is_whitespace();
-        if at_word_start
+        if prev.is_none_or(char::is_whitespace)
             && (c == '@'
                 || text[start..].starts_with("http://")
                 || text[start..].starts_with("https://"))
         {
-            while i < bytes.len() && !bytes[i].1.is_whitespace() {
-                i += 1;
+            while let Some(d) = char_at(pos).filter(|d| !d.is_whitespace()) {
+                pos += d.len_utf8();
+                prev = Some(d);
             }
             continue;
         }
         if is_word_char(c) {
-            let mut j = i + 1;
-            while j < bytes.len() {
-                let d = bytes[j].1;
-                let apostrophe =
-                    (d == '\'' || d == '’') && j + 1 < bytes.len() && is_word_char(bytes[j + 1].1);
-                if is_word_char(d) || apostrophe {
-                    j += 1;
-                } else {
+            let mut end = pos + c.len_utf8();
+            let mut last = c;
+            while let Some(d) = char_at(end) {
+                let apostrophe = (d == '\'' || d == '’')
+                    && char_at(end + d.len_utf8()).is_some_and(is_word_char);
+                if !(is_word_char(d) || apostrophe) {
                     break;
                 }
+                end += d.len_utf8();
+                last = d;
             }
-            let end = if j < bytes.len() {
-                bytes[j].0
-            } else {
-                text.len()
-            };
             push(&mut out, text, start, end);
-            i = j;
+            pos = end;
+            prev = Some(last);
         } else {
             if matches!(c, '?' | '!' | ',' | '.' | ';' | ':' | '—') {
                 push(&mut out, text, start, start + c.len_utf8());
             }
-            i += 1;
+            pos += c.len_utf8();
+            prev = Some(c);
         }
     }
     // Sentence, position and question from the document's sentences.
@@ -135,7 +146,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
             t.negated = true;
             neg_left -= 1;
         }
-        if NEGATORS.contains(&t.lower.as_str()) || t.lower.ends_with("n't") {
+        if is_negator(&t.lower) {
             neg_left = 3;
         }
     }
@@ -143,7 +154,17 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 }
 
 fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
-    let lower = text[start..end].to_lowercase().replace('’', "'");
+    let word = &text[start..end];
+    let lower = if word.is_ascii() {
+        word.to_ascii_lowercase()
+    } else {
+        let l = word.to_lowercase();
+        if l.contains('’') {
+            l.replace('’', "'")
+        } else {
+            l
+        }
+    };
     let lemma = lemma(&lower);
     out.push(Token {
         start,
@@ -160,6 +181,172 @@ fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // The tokenizer as first written: plain and slow. The fast one must give the same tokens.
+    const REFERENCE_NEGATORS: &[&str] = &[
+        "not",
+        "no",
+        "never",
+        "cannot",
+        "can't",
+        "won't",
+        "don't",
+        "didn't",
+        "isn't",
+        "wasn't",
+        "aren't",
+        "doesn't",
+        "couldn't",
+        "shouldn't",
+        "wouldn't",
+        "nothing",
+        "hardly",
+    ];
+    
+    fn reference_lemma(word: &str) -> String {
+        let w = word;
+        let n = w.len();
+        for (suffix, keep) in [
+            ("ies", "y"),
+            ("ied", "y"),
+            ("ing", ""),
+            ("ed", ""),
+            ("es", ""),
+            ("s", ""),
+            ("ly", ""),
+        ] {
+            if n > suffix.len() + 3 && w.ends_with(suffix) && !w.ends_with("ss") {
+                return format!("{}{}", &w[..n - suffix.len()], keep);
+            }
+        }
+        w.to_string()
+    }
+    
+    fn reference_tokenize(text: &str) -> Vec<Token> {
+        let doc = Document::parse(text);
+        let mut out: Vec<Token> = Vec::new();
+        let bytes: Vec<(usize, char)> = text.char_indices().collect();
+        let mut i = 0;
+        while i < bytes.len() {
+            let (start, c) = bytes[i];
+            // Handles (@1234), hashtags' marks and links are addresses, not words: skip them whole.
+            let at_word_start = i == 0 || bytes[i - 1].1.is_whitespace();
+            if at_word_start
+                && (c == '@'
+                    || text[start..].starts_with("http://")
+                    || text[start..].starts_with("https://"))
+            {
+                while i < bytes.len() && !bytes[i].1.is_whitespace() {
+                    i += 1;
+                }
+                continue;
+            }
+            if is_word_char(c) {
+                let mut j = i + 1;
+                while j < bytes.len() {
+                    let d = bytes[j].1;
+                    let apostrophe =
+                        (d == '\'' || d == '’') && j + 1 < bytes.len() && is_word_char(bytes[j + 1].1);
+                    if is_word_char(d) || apostrophe {
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                let end = if j < bytes.len() {
+                    bytes[j].0
+                } else {
+                    text.len()
+                };
+                reference_push(&mut out, text, start, end);
+                i = j;
+            } else {
+                if matches!(c, '?' | '!' | ',' | '.' | ';' | ':' | '—') {
+                    reference_push(&mut out, text, start, start + c.len_utf8());
+                }
+                i += 1;
+            }
+        }
+        // Sentence, position and question from the document's sentences.
+        let mut s_idx = 0;
+        let mut pos = 0;
+        let mut neg_left = 0;
+        for t in out.iter_mut() {
+            while s_idx + 1 < doc.sentences.len() && doc.sentences[s_idx + 1].span.start <= t.start {
+                s_idx += 1;
+                pos = 0;
+                neg_left = 0;
+            }
+            t.sentence = s_idx;
+            t.position = pos;
+            t.in_question = doc.sentences.get(s_idx).is_some_and(|s| s.is_question);
+            pos += 1;
+            if matches!(
+                t.lower.as_str(),
+                "," | "." | ";" | ":" | "!" | "?" | "—" | "but"
+            ) {
+                neg_left = 0;
+            } else if neg_left > 0 {
+                t.negated = true;
+                neg_left -= 1;
+            }
+            if REFERENCE_NEGATORS.contains(&t.lower.as_str()) || t.lower.ends_with("n't") {
+                neg_left = 3;
+            }
+        }
+        out
+    }
+    
+    fn reference_push(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
+        let lower = text[start..end].to_lowercase().replace('’', "'");
+        let lemma = reference_lemma(&lower);
+        out.push(Token {
+            start,
+            end,
+            lower,
+            lemma,
+            sentence: 0,
+            position: 0,
+            in_question: false,
+            negated: false,
+        });
+    }
+    
+
+    #[test]
+    fn the_fast_tokenizer_gives_the_reference_tokens() {
+        let texts = [
+            "I can’t promise it. Did you apologize?",
+            "@116282 see https://t.co/x1 now ^AW",
+            "Hi Zoë — ÇA VA? İstanbul’s flights… we’re SO sorry!!! 👋 can''t it's ’tis o’",
+            "http://x.y starts it,@me mid-word and hello@there, https:// alone",
+            "",
+            " ’ ' ’a a’ a'b 3’4 é’é",
+            "ﬁne. Straße STRASSE ΣΊΣΥΦΟΣ; worries: delayed, apologies!",
+        ];
+        for t in texts {
+            assert_eq!(tokenize(t), reference_tokenize(t), "on {t:?}");
+        }
+        for file in ["bank-air.jsonl", "mixed.jsonl", "social-a.jsonl"] {
+            let path = format!("{}/../../data/corpus/{file}", env!("CARGO_MANIFEST_DIR"));
+            let body = std::fs::read_to_string(&path).expect("corpus file");
+            for line in body.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).expect("json");
+                for field in ["reply", "customer"] {
+                    if let Some(t) = v[field].as_str() {
+                        assert_eq!(tokenize(t), reference_tokenize(t), "on {t:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_fast_tokenizer_agrees_on_any_text(t in "(\\PC|[ ’'@.?!,:;—]|https?://|n't){0,40}") {
+            proptest::prop_assert_eq!(tokenize(&t), reference_tokenize(&t));
+        }
+    }
 
     #[test]
     fn words_marks_spans_and_scope() {
