@@ -97,6 +97,13 @@ fn char_grams_in(padded: &mut String, word: &str, mut f: impl FnMut(&str)) {
     padded.push_str(word);
     padded.push('>');
     let padded = padded.as_str();
+    if padded.is_ascii() {
+        // One byte a char: the grams are the four-byte windows.
+        for i in 0..padded.len().saturating_sub(3) {
+            f(&padded[i..i + 4]);
+        }
+        return;
+    }
     let mut bounds = padded
         .char_indices()
         .map(|(i, _)| i)

@@ -1,6 +1,7 @@
 //! Words with byte spans, their crude lemmas, and the context a tagger needs: sentence,
 //! position, question, negation scope.
 
+use compact_str::CompactString;
 use evenkeel_core::document::Document;
 
 /// One word or mark of the reply.
@@ -8,9 +9,10 @@ use evenkeel_core::document::Document;
 pub struct Token {
     pub start: usize,
     pub end: usize,
-    /// Lower-cased, typographic apostrophes made plain.
-    pub lower: String,
-    pub lemma: String,
+    /// Lower-cased, typographic apostrophes made plain. (Words are short: kept inline, a
+    /// reply's tokens cost no allocation each.)
+    pub lower: CompactString,
+    pub lemma: CompactString,
     /// Index of the sentence it is in.
     pub sentence: usize,
     /// Position within its sentence (0 = first).
@@ -23,7 +25,10 @@ pub struct Token {
 
 /// A crude, fast lemma: enough to join "apologize", "apologizes", "apologized".
 pub fn lemma(word: &str) -> String {
-    let w = word;
+    compact_lemma(word).into()
+}
+
+fn compact_lemma(w: &str) -> CompactString {
     let n = w.len();
     for (suffix, keep) in [
         ("ies", "y"),
@@ -35,14 +40,12 @@ pub fn lemma(word: &str) -> String {
         ("ly", ""),
     ] {
         if n > suffix.len() + 3 && w.ends_with(suffix) && !w.ends_with("ss") {
-            let stem = &w[..n - suffix.len()];
-            let mut l = String::with_capacity(stem.len() + keep.len());
-            l.push_str(stem);
+            let mut l = CompactString::new(&w[..n - suffix.len()]);
             l.push_str(keep);
             return l;
         }
     }
-    w.to_string()
+    CompactString::new(w)
 }
 
 fn is_word_char(c: char) -> bool {
@@ -83,7 +86,12 @@ pub fn tokenize(text: &str) -> Vec<Token> {
 pub fn tokenize_document(doc: &Document) -> Vec<Token> {
     let text = doc.text;
     let mut out: Vec<Token> = Vec::with_capacity(text.len() / 5 + 1);
-    let char_at = |pos: usize| text[pos..].chars().next();
+    let bytes = text.as_bytes();
+    let char_at = |pos: usize| match bytes.get(pos) {
+        Some(&b) if b.is_ascii() => Some(b as char),
+        Some(_) => text[pos..].chars().next(),
+        None => None,
+    };
     let mut pos = 0;
     let mut prev: Option<char> = None;
     while let Some(c) = char_at(pos) {
@@ -156,16 +164,18 @@ pub fn tokenize_document(doc: &Document) -> Vec<Token> {
 fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
     let word = &text[start..end];
     let lower = if word.is_ascii() {
-        word.to_ascii_lowercase()
+        let mut l = CompactString::new(word);
+        l.make_ascii_lowercase();
+        l
     } else {
         let l = word.to_lowercase();
-        if l.contains('’') {
+        CompactString::from(if l.contains('’') {
             l.replace('’', "'")
         } else {
             l
-        }
+        })
     };
-    let lemma = lemma(&lower);
+    let lemma = compact_lemma(&lower);
     out.push(Token {
         start,
         end,
@@ -303,8 +313,8 @@ mod tests {
         out.push(Token {
             start,
             end,
-            lower,
-            lemma,
+            lower: lower.into(),
+            lemma: lemma.into(),
             sentence: 0,
             position: 0,
             in_question: false,
