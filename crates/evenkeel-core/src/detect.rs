@@ -122,14 +122,14 @@ fn passes_context(doc: &Document, rule: &Rule, span: Span, sentence: &Sentence) 
     let lo = window_start(text, sentence.span, span.start);
     if !rule.not_after.is_empty() {
         let before = &text[lo..span.start];
-        if rule.not_after.iter().any(|re| re.is_match(before)) {
+        if rule.not_after.iter().any(|re| re.searcher().is_match(before)) {
             return false;
         }
     }
     if !rule.unless.is_empty() {
         let hi = window_end(text, sentence.span, span.end);
         let s = &text[lo..hi];
-        if rule.unless.iter().any(|re| re.is_match(s)) {
+        if rule.unless.iter().any(|re| re.searcher().is_match(s)) {
             return false;
         }
     }
@@ -147,12 +147,14 @@ pub fn detect_pattern(
     out: &mut Vec<Candidate>,
 ) {
     let rule = &rules[rule_idx];
-    let re = &rule.patterns[pattern];
+    let re = rule.patterns[pattern].searcher();
     let text = doc.text;
     let hay = &text[..sentence.span.end];
     let mut at = sentence.span.start;
     while at < hay.len() {
-        let Some(m) = re.find_at(hay, at) else { break };
+        let Some(m) = re.search(&regex_automata::Input::new(hay).range(at..)) else {
+            break;
+        };
         let span = Span::new(m.start(), m.end());
         // Move on by one char past the start, so overlapping later matches are still seen.
         at = m.start() + text[m.start()..].chars().next().map_or(1, char::len_utf8);

@@ -99,6 +99,26 @@ pub fn build_regex(src: &str) -> Result<regex::Regex, regex::Error> {
     })
 }
 
+/// [`build_regex`] as a bare `regex_automata` regex without a prefilter (see
+/// [`LazyRegex::searcher`]).
+fn build_searcher(
+    src: &str,
+) -> Result<regex_automata::meta::Regex, Box<regex_automata::meta::BuildError>> {
+    use regex_automata::{meta, util::syntax};
+    let config = meta::Config::new()
+        .auto_prefilter(false)
+        .nfa_size_limit(Some(8 << 20));
+    let build = |src: &str, unicode: bool| {
+        meta::Regex::builder()
+            .configure(config.clone())
+            .syntax(syntax::Config::new().case_insensitive(true).unicode(unicode))
+            .build(src)
+    };
+    build(&for_ascii_engine(src), false)
+        .or_else(|_| build(src, true))
+        .map_err(Box::new)
+}
+
 /// `src` rewritten for the ASCII engine, if that engine can take it (otherwise the prefilter
 /// lets the pattern through always). Parsing is enough to know, and far cheaper than compiling.
 pub fn ascii_engine_source(src: &str) -> Option<String> {
@@ -119,6 +139,7 @@ pub fn ascii_engine_source(src: &str) -> Option<String> {
 pub struct LazyRegex {
     src: String,
     re: std::sync::OnceLock<regex::Regex>,
+    searcher: std::sync::OnceLock<regex_automata::meta::Regex>,
 }
 
 impl LazyRegex {
@@ -136,6 +157,7 @@ impl LazyRegex {
         Ok(LazyRegex {
             src,
             re: std::sync::OnceLock::new(),
+            searcher: std::sync::OnceLock::new(),
         })
     }
 
@@ -146,6 +168,18 @@ impl LazyRegex {
         }
         let re = build_regex(&self.src).map_err(|e| e.to_string())?;
         Ok(self.re.get_or_init(|| re))
+    }
+
+    /// The same regex for the analyzer's hot loop: the same syntax and semantics, without a
+    /// literal prefilter of its own. The analyzer runs a pattern only on a sentence where its
+    /// prefilter found the pattern's required strings already; searching them out a second
+    /// time, on a sentence of sixty bytes, cost more than the search itself.
+    pub fn searcher(&self) -> &regex_automata::meta::Regex {
+        self.searcher.get_or_init(|| {
+            build_searcher(&self.src).unwrap_or_else(|_| {
+                regex_automata::meta::Regex::new(r"[^\s\S]").expect("never-matching regex")
+            })
+        })
     }
 
     /// The regex source after macro expansion.
