@@ -39,6 +39,8 @@ pub struct Prefilter {
     string_triggers: Lists,
     /// For each factor: its strings (indices into `ac`'s strings).
     factor_strings: Lists,
+    /// For each factor: the [`Signature`] of its strings.
+    factor_signatures: Vec<Signature>,
     /// For each pattern: its conditions, factors of which some string must occur too.
     conditions: Lists,
     /// Patterns without a factor: run on every sentence.
@@ -86,7 +88,10 @@ impl Prefilter {
                 ids.push(id);
             }
             triggers.push((ids[0], i as u32));
-            conditions.push(ids[1..].to_vec());
+            // The conditions with the fewest strings are the cheapest to look up: first.
+            let mut rest = ids[1..].to_vec();
+            rest.sort_by_key(|&f| factor_strings[f as usize].len());
+            conditions.push(rest);
         }
         let mut string_triggers: Vec<Vec<u32>> = vec![Vec::new(); strings.len()];
         for (f, p) in triggers {
@@ -94,6 +99,14 @@ impl Prefilter {
                 string_triggers[s as usize].push(p);
             }
         }
+        let factor_signatures = factor_strings
+            .iter()
+            .map(|list| {
+                let mut sig = Signature::default();
+                list.iter().for_each(|&s| sig.add(s));
+                sig
+            })
+            .collect();
         let (string_triggers, factor_strings, conditions) = (
             Lists::new(&string_triggers),
             Lists::new(&factor_strings),
@@ -111,6 +124,7 @@ impl Prefilter {
             ac,
             string_triggers,
             factor_strings,
+            factor_signatures,
             conditions,
             always,
         }
@@ -134,16 +148,22 @@ impl Prefilter {
         let mut chosen = Bits::new(self.conditions.len());
         let mut found: Vec<u32> = Vec::new();
         let mut current = 0;
-        let mut flush = |i: usize, found: &mut Vec<u32>, seen: &mut Bits, chosen: &mut Bits| {
+        let mut signature = Signature::default();
+        let mut flush = |i: usize,
+                         found: &mut Vec<u32>,
+                         seen: &mut Bits,
+                         chosen: &mut Bits,
+                         signature: &mut Signature| {
             let list = &mut out[i];
             for &s in found.iter() {
                 for &p in self.string_triggers.get(s) {
                     if chosen.insert(p) {
-                        let all = self
-                            .conditions
-                            .get(p)
-                            .iter()
-                            .all(|&f| self.factor_strings.get(f).iter().any(|&s| seen.has(s)));
+                        let all = self.conditions.get(p).iter().all(|&f| {
+                            // Most conditions fail; the signatures rule out most of those
+                            // without a look at their strings.
+                            self.factor_signatures[f as usize].meets(signature)
+                                && self.factor_strings.get(f).iter().any(|&s| seen.has(s))
+                        });
                         if all {
                             list.push(p);
                         }
@@ -157,6 +177,7 @@ impl Prefilter {
                 seen.remove(s);
             }
             found.clear();
+            *signature = Signature::default();
             list.sort_unstable();
             list.dedup();
         };
@@ -165,7 +186,7 @@ impl Prefilter {
             // Matches come in order of their end, so the sentence holding the end only moves on.
             while current < sentences.len() && sentences[current].1 < end {
                 if !found.is_empty() {
-                    flush(current, &mut found, &mut seen, &mut chosen);
+                    flush(current, &mut found, &mut seen, &mut chosen, &mut signature);
                 }
                 current += 1;
             }
@@ -178,12 +199,27 @@ impl Prefilter {
             let k = m.pattern().as_u32();
             if seen.insert(k) {
                 found.push(k);
+                signature.add(k);
             }
         }
         if !found.is_empty() && current < sentences.len() {
-            flush(current, &mut found, &mut seen, &mut chosen);
+            flush(current, &mut found, &mut seen, &mut chosen, &mut signature);
         }
         out
+    }
+}
+
+/// A 256-bit summary of a set of strings (bit `id % 256` of each). Two sets whose signatures
+/// share no bit share no string.
+#[derive(Debug, Clone, Copy, Default)]
+struct Signature([u64; 4]);
+
+impl Signature {
+    fn add(&mut self, string: u32) {
+        self.0[(string as usize / 64) % 4] |= 1 << (string % 64);
+    }
+    fn meets(&self, other: &Signature) -> bool {
+        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
     }
 }
 
