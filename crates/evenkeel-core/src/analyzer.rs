@@ -248,7 +248,7 @@ impl Analyzer {
     }
 
     fn candidates(&self, doc: &Document) -> Vec<Candidate> {
-        let mut cands = Vec::new();
+        let mut cands = Vec::with_capacity(8);
         if doc.text.is_empty() {
             return cands;
         }
@@ -259,12 +259,9 @@ impl Analyzer {
             .iter()
             .map(|s| (s.span.start, s.span.end))
             .collect();
-        let todo = self.prefilter.candidates(doc.text, &spans);
-        for (sentence, patterns) in doc.sentences.iter().zip(todo) {
-            for p in patterns {
-                let (ri, pi) = self.owners[p as usize];
-                detect_pattern(doc, &self.rules, ri, pi, sentence, &mut cands);
-            }
+        for (s, p) in self.prefilter.candidates(doc.text, &spans) {
+            let (ri, pi) = self.owners[p as usize];
+            detect_pattern(doc, &self.rules, ri, pi, &doc.sentences[s as usize], &mut cands);
         }
         cands
     }

@@ -135,18 +135,32 @@ impl Prefilter {
         self.always.len()
     }
 
-    /// For each sentence (`sentences`: sorted, non-overlapping byte ranges of `text`), the
-    /// patterns to run there, in ascending order: those all of whose factors have a string
-    /// lying wholly inside that sentence.
-    pub fn candidates(&self, text: &str, sentences: &[(usize, usize)]) -> Vec<Vec<u32>> {
-        let mut out: Vec<Vec<u32>> = vec![self.always.clone(); sentences.len()];
-        let Some(ac) = &self.ac else { return out };
+    /// The patterns to run on each sentence (`sentences`: sorted, non-overlapping byte ranges
+    /// of `text`), as `(sentence, pattern)` pairs in ascending order: those all of whose
+    /// factors have a string lying wholly inside that sentence. (One flat list: a reply costs
+    /// one allocation here, not one a sentence.)
+    pub fn candidates(&self, text: &str, sentences: &[(usize, usize)]) -> Vec<(u32, u32)> {
+        let mut out: Vec<(u32, u32)> = Vec::with_capacity(32);
+        self.find(text, sentences, &mut out);
+        if !self.always.is_empty() {
+            for i in 0..sentences.len() as u32 {
+                out.extend(self.always.iter().map(|&p| (i, p)));
+            }
+            out.sort_unstable();
+            out.dedup();
+        }
+        out
+    }
+
+    /// The patterns whose factors occur, sentence by sentence, appended to `out`.
+    fn find(&self, text: &str, sentences: &[(usize, usize)], out: &mut Vec<(u32, u32)>) {
+        let Some(ac) = &self.ac else { return };
         // Overlapping matches come in order of where they end, so the strings of one sentence
         // come together and before those of the next: one sentence is collected at a time,
         // its strings in a bit set and a list, then its patterns are decided.
         let mut seen = Bits::new(self.string_triggers.len());
         let mut chosen = Bits::new(self.conditions.len());
-        let mut found: Vec<u32> = Vec::new();
+        let mut found: Vec<u32> = Vec::with_capacity(64);
         let mut current = 0;
         let mut signature = Signature::default();
         let mut flush = |i: usize,
@@ -154,7 +168,7 @@ impl Prefilter {
                          seen: &mut Bits,
                          chosen: &mut Bits,
                          signature: &mut Signature| {
-            let list = &mut out[i];
+            let first = out.len();
             for &s in found.iter() {
                 for &p in self.string_triggers.get(s) {
                     if chosen.insert(p) {
@@ -165,7 +179,7 @@ impl Prefilter {
                                 && self.factor_strings.get(f).iter().any(|&s| seen.has(s))
                         });
                         if all {
-                            list.push(p);
+                            out.push((i as u32, p));
                         }
                     }
                 }
@@ -178,8 +192,7 @@ impl Prefilter {
             }
             found.clear();
             *signature = Signature::default();
-            list.sort_unstable();
-            list.dedup();
+            out[first..].sort_unstable();
         };
         for m in ac.find_overlapping_iter(text.as_bytes()) {
             let (start, end) = (m.start(), m.end());
@@ -205,7 +218,6 @@ impl Prefilter {
         if !found.is_empty() && current < sentences.len() {
             flush(current, &mut found, &mut seen, &mut chosen, &mut signature);
         }
-        out
     }
 }
 
@@ -502,6 +514,6 @@ mod tests {
         let pf = Prefilter::new(&srcs);
         let text = "I am SORRY. I understand.";
         let c = pf.candidates(text, &[(0, 11), (12, 25)]);
-        assert_eq!(c, vec![vec![0], vec![1]]);
+        assert_eq!(c, vec![(0, 0), (1, 1)]);
     }
 }

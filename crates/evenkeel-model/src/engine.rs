@@ -186,7 +186,7 @@ impl Engine {
                 tokens[first..]
                     .iter()
                     .take_while(|t| t.end <= s.end)
-                    .filter(|t| t.lower.chars().next().is_some_and(char::is_alphanumeric))
+                    .filter(|t| t.is_word)
                     .take(min_words)
                     .count()
             };

@@ -128,7 +128,7 @@ fn char_grams_in(padded: &mut String, word: &str, mut f: impl FnMut(&str)) {
 }
 
 fn is_word(t: &Token) -> bool {
-    t.lower.chars().next().is_some_and(char::is_alphanumeric)
+    t.is_word
 }
 
 /// Features of a whole reply, for the stance classifier and the reply-level cue detectors:

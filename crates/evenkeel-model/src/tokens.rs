@@ -21,6 +21,8 @@ pub struct Token {
     pub in_question: bool,
     /// Within three words after a negator, in the same clause.
     pub negated: bool,
+    /// A word (it starts with a letter or digit), not a mark.
+    pub is_word: bool,
 }
 
 /// A crude, fast lemma: enough to join "apologize", "apologizes", "apologized".
@@ -176,6 +178,7 @@ fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
         })
     };
     let lemma = compact_lemma(&lower);
+    let is_word = lower.chars().next().is_some_and(char::is_alphanumeric);
     out.push(Token {
         start,
         end,
@@ -185,6 +188,7 @@ fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
         position: 0,
         in_question: false,
         negated: false,
+        is_word,
     });
 }
 
@@ -310,6 +314,7 @@ mod tests {
     fn reference_push(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
         let lower = text[start..end].to_lowercase().replace('’', "'");
         let lemma = reference_lemma(&lower);
+        let is_word = lower.chars().next().is_some_and(char::is_alphanumeric);
         out.push(Token {
             start,
             end,
@@ -319,6 +324,7 @@ mod tests {
             position: 0,
             in_question: false,
             negated: false,
+            is_word,
         });
     }
     
