@@ -197,3 +197,23 @@ fn the_fused_reply_head_gives_the_same_probabilities_as_the_model() {
         assert_eq!(p.cues, cues, "{r}");
     }
 }
+
+/// The embedded model is exactly what `evenkeel train` makes of this corpus with this code: a
+/// change to the rules, the features or the training that moves the model fails here until
+/// the model is retrained, so the shipped model never drifts from its recipe.
+#[test]
+fn the_embedded_model_is_what_training_on_this_corpus_gives_today() {
+    let files = corpus_files();
+    let all = items(&files, usize::MAX);
+    let opts = TrainOptions {
+        seed: 7,
+        epochs: 12,
+        ..TrainOptions::default()
+    };
+    let fresh = train(&all, &Analyzer::builtin(), &corpus_hash(&files), &opts).to_bytes();
+    let embedded = embedded::DEFAULT_MODEL_BYTES.expect("this build embeds models/default.ekm");
+    assert!(
+        fresh == embedded,
+        "models/default.ekm is not what training gives now: run `evenkeel train --corpus data/corpus --out models/default.ekm`"
+    );
+}
