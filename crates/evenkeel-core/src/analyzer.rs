@@ -261,7 +261,14 @@ impl Analyzer {
             .collect();
         for (s, p) in self.prefilter.candidates(doc.text, &spans) {
             let (ri, pi) = self.owners[p as usize];
-            detect_pattern(doc, &self.rules, ri, pi, &doc.sentences[s as usize], &mut cands);
+            detect_pattern(
+                doc,
+                &self.rules,
+                ri,
+                pi,
+                &doc.sentences[s as usize],
+                &mut cands,
+            );
         }
         cands
     }

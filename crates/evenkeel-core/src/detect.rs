@@ -122,7 +122,11 @@ fn passes_context(doc: &Document, rule: &Rule, span: Span, sentence: &Sentence) 
     let lo = window_start(text, sentence.span, span.start);
     if !rule.not_after.is_empty() {
         let before = &text[lo..span.start];
-        if rule.not_after.iter().any(|re| re.searcher().is_match(before)) {
+        if rule
+            .not_after
+            .iter()
+            .any(|re| re.searcher().is_match(before))
+        {
             return false;
         }
     }

@@ -111,7 +111,11 @@ fn build_searcher(
     let build = |src: &str, unicode: bool| {
         meta::Regex::builder()
             .configure(config.clone())
-            .syntax(syntax::Config::new().case_insensitive(true).unicode(unicode))
+            .syntax(
+                syntax::Config::new()
+                    .case_insensitive(true)
+                    .unicode(unicode),
+            )
             .build(src)
     };
     build(&for_ascii_engine(src), false)

@@ -216,7 +216,7 @@ mod tests {
         "nothing",
         "hardly",
     ];
-    
+
     fn reference_lemma(word: &str) -> String {
         let w = word;
         let n = w.len();
@@ -235,7 +235,7 @@ mod tests {
         }
         w.to_string()
     }
-    
+
     fn reference_tokenize(text: &str) -> Vec<Token> {
         let doc = Document::parse(text);
         let mut out: Vec<Token> = Vec::new();
@@ -259,8 +259,9 @@ mod tests {
                 let mut j = i + 1;
                 while j < bytes.len() {
                     let d = bytes[j].1;
-                    let apostrophe =
-                        (d == '\'' || d == '’') && j + 1 < bytes.len() && is_word_char(bytes[j + 1].1);
+                    let apostrophe = (d == '\'' || d == '’')
+                        && j + 1 < bytes.len()
+                        && is_word_char(bytes[j + 1].1);
                     if is_word_char(d) || apostrophe {
                         j += 1;
                     } else {
@@ -286,7 +287,8 @@ mod tests {
         let mut pos = 0;
         let mut neg_left = 0;
         for t in out.iter_mut() {
-            while s_idx + 1 < doc.sentences.len() && doc.sentences[s_idx + 1].span.start <= t.start {
+            while s_idx + 1 < doc.sentences.len() && doc.sentences[s_idx + 1].span.start <= t.start
+            {
                 s_idx += 1;
                 pos = 0;
                 neg_left = 0;
@@ -310,7 +312,7 @@ mod tests {
         }
         out
     }
-    
+
     fn reference_push(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
         let lower = text[start..end].to_lowercase().replace('’', "'");
         let lemma = reference_lemma(&lower);
@@ -327,7 +329,6 @@ mod tests {
             is_word,
         });
     }
-    
 
     #[test]
     fn the_fast_tokenizer_gives_the_reference_tokens() {
