@@ -100,10 +100,8 @@ pub fn build_regex(src: &str) -> Result<regex::Regex, regex::Error> {
 }
 
 /// [`build_regex`] as a bare `regex_automata` regex without a prefilter (see
-/// [`LazyRegex::searcher`]).
-fn build_searcher(
-    src: &str,
-) -> Result<regex_automata::meta::Regex, Box<regex_automata::meta::BuildError>> {
+/// [`LazyRegex::searcher`]); `None` where neither mode compiles it.
+fn build_searcher(src: &str) -> Option<regex_automata::meta::Regex> {
     use regex_automata::{meta, util::syntax};
     let config = meta::Config::new()
         .auto_prefilter(false)
@@ -117,10 +115,9 @@ fn build_searcher(
                     .unicode(unicode),
             )
             .build(src)
+            .ok()
     };
-    build(&for_ascii_engine(src), false)
-        .or_else(|_| build(src, true))
-        .map_err(Box::new)
+    build(&for_ascii_engine(src), false).or_else(|| build(src, true))
 }
 
 /// `src` rewritten for the ASCII engine, if that engine can take it (otherwise the prefilter
@@ -180,7 +177,7 @@ impl LazyRegex {
     /// time, on a sentence of sixty bytes, cost more than the search itself.
     pub fn searcher(&self) -> &regex_automata::meta::Regex {
         self.searcher.get_or_init(|| {
-            build_searcher(&self.src).unwrap_or_else(|_| {
+            build_searcher(&self.src).unwrap_or_else(|| {
                 regex_automata::meta::Regex::new(r"[^\s\S]").expect("never-matching regex")
             })
         })

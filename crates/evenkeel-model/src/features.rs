@@ -18,31 +18,28 @@ struct Tag(u64);
 
 impl Tag {
     const fn new(tag: &str) -> Tag {
-        let b = tag.as_bytes();
-        let mut h = FNV_OFFSET;
-        let mut i = 0;
-        while i < b.len() {
-            h ^= b[i] as u64;
-            h = h.wrapping_mul(FNV_PRIME);
-            i += 1;
-        }
-        Tag(h)
+        Tag(absorb(FNV_OFFSET, tag.as_bytes()))
     }
 
     /// Hash one more part (after a separator).
     fn then(self, part: &str) -> Tag {
-        let mut h = self.0 ^ 0x1f;
-        h = h.wrapping_mul(FNV_PRIME);
-        for b in part.bytes() {
-            h ^= b as u64;
-            h = h.wrapping_mul(FNV_PRIME);
-        }
-        Tag(h)
+        Tag(absorb(absorb(self.0, &[0x1f]), part.as_bytes()))
     }
 
     fn bucket(self, buckets: u32) -> u32 {
         ((self.0 ^ (self.0 >> 32)) as u32) & (buckets - 1)
     }
+}
+
+/// FNV-1a state `h` after `bytes`.
+const fn absorb(mut h: u64, bytes: &[u8]) -> u64 {
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(FNV_PRIME);
+        i += 1;
+    }
+    h
 }
 
 /// Hash `parts` into `0..buckets` (a power of two).
@@ -84,14 +81,9 @@ const BI: Tag = Tag::new("bi");
 const CHAR: Tag = Tag::new("c");
 
 /// Character 4-grams of a word (with edges), for typos and unseen inflections. Each gram is a
-/// slice of the padded word between five char boundaries kept in a ring, so a word costs one
-/// allocation however long it is.
-fn char_grams(word: &str, f: impl FnMut(&str)) {
-    char_grams_in(&mut String::new(), word, f)
-}
-
-/// [`char_grams`] padding the word in `padded`, a buffer kept from word to word.
-fn char_grams_in(padded: &mut String, word: &str, mut f: impl FnMut(&str)) {
+/// slice of the word padded in `padded`, a buffer kept from word to word, so a reply costs one
+/// allocation however many words it has.
+fn char_grams(padded: &mut String, word: &str, mut f: impl FnMut(&str)) {
     padded.clear();
     padded.push('<');
     padded.push_str(word);
@@ -165,7 +157,7 @@ pub fn reply_features(tokens: &[Token], rules: &Analysis, buckets: u32) -> Featu
             s.tagged2(BI, &t.lemma, &n.lemma);
         }
         if is_word(t) && t.lower.len() > 3 {
-            char_grams_in(&mut padded, &t.lower, |g| s.tagged(CHAR, g));
+            char_grams(&mut padded, &t.lower, |g| s.tagged(CHAR, g));
         }
     }
     for f in &rules.findings {
@@ -184,16 +176,17 @@ pub fn customer_features(tokens: &[Token], text: &str, buckets: u32) -> Features
         out: Vec::with_capacity(tokens.len() * 8 + 8),
     };
     s.add(&["bias"]);
+    let mut padded = String::new();
     for (i, t) in tokens.iter().enumerate() {
-        s.add(&["w", &t.lemma]);
+        s.tagged(W, &t.lemma);
         if t.negated {
-            s.add(&["neg", &t.lemma]);
+            s.tagged(NEG, &t.lemma);
         }
         if let Some(n) = tokens.get(i + 1) {
-            s.add(&["bi", &t.lemma, &n.lemma]);
+            s.tagged2(BI, &t.lemma, &n.lemma);
         }
         if is_word(t) && t.lower.len() > 3 {
-            char_grams(&t.lower, |g| s.add(&["c", g]));
+            char_grams(&mut padded, &t.lower, |g| s.tagged(CHAR, g));
         }
     }
     let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
@@ -315,7 +308,7 @@ mod tests {
     fn char_grams_are_the_four_char_windows_of_the_padded_word() {
         let grams = |w: &str| {
             let mut v = Vec::new();
-            char_grams(w, |g| v.push(g.to_string()));
+            char_grams(&mut String::new(), w, |g| v.push(g.to_string()));
             v
         };
         assert_eq!(grams("sorry"), ["<sor", "sorr", "orry", "rry>"]);

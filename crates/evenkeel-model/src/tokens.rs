@@ -30,17 +30,20 @@ pub fn lemma(word: &str) -> String {
     compact_lemma(word).into()
 }
 
+/// The suffixes [`lemma`] strips, first match wins, and what replaces each.
+const SUFFIXES: [(&str, &str); 7] = [
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ing", ""),
+    ("ed", ""),
+    ("es", ""),
+    ("s", ""),
+    ("ly", ""),
+];
+
 fn compact_lemma(w: &str) -> CompactString {
     let n = w.len();
-    for (suffix, keep) in [
-        ("ies", "y"),
-        ("ied", "y"),
-        ("ing", ""),
-        ("ed", ""),
-        ("es", ""),
-        ("s", ""),
-        ("ly", ""),
-    ] {
+    for (suffix, keep) in SUFFIXES {
         if n > suffix.len() + 3 && w.ends_with(suffix) && !w.ends_with("ss") {
             let mut l = CompactString::new(&w[..n - suffix.len()]);
             l.push_str(keep);
@@ -133,11 +136,17 @@ pub fn tokenize_document(doc: &Document) -> Vec<Token> {
             prev = Some(c);
         }
     }
-    // Sentence, position and question from the document's sentences.
+    mark_context(doc, &mut out);
+    out
+}
+
+/// Sentence, position and question of each token from the document's sentences, and the
+/// negation scope: the three words after a negator, within its clause.
+fn mark_context(doc: &Document, tokens: &mut [Token]) {
     let mut s_idx = 0;
     let mut pos = 0;
     let mut neg_left = 0;
-    for t in out.iter_mut() {
+    for t in tokens.iter_mut() {
         while s_idx + 1 < doc.sentences.len() && doc.sentences[s_idx + 1].span.start <= t.start {
             s_idx += 1;
             pos = 0;
@@ -160,7 +169,6 @@ pub fn tokenize_document(doc: &Document) -> Vec<Token> {
             neg_left = 3;
         }
     }
-    out
 }
 
 fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
@@ -196,7 +204,8 @@ fn push(out: &mut Vec<Token>, text: &str, start: usize, end: usize) {
 mod tests {
     use super::*;
 
-    // The tokenizer as first written: plain and slow. The fast one must give the same tokens.
+    // The tokenizer's scanning and lower-casing as first written: plain and slow. The fast one
+    // must give the same tokens (the context pass, `mark_context`, is shared).
     const REFERENCE_NEGATORS: &[&str] = &[
         "not",
         "no",
@@ -220,15 +229,7 @@ mod tests {
     fn reference_lemma(word: &str) -> String {
         let w = word;
         let n = w.len();
-        for (suffix, keep) in [
-            ("ies", "y"),
-            ("ied", "y"),
-            ("ing", ""),
-            ("ed", ""),
-            ("es", ""),
-            ("s", ""),
-            ("ly", ""),
-        ] {
+        for (suffix, keep) in SUFFIXES {
             if n > suffix.len() + 3 && w.ends_with(suffix) && !w.ends_with("ss") {
                 return format!("{}{}", &w[..n - suffix.len()], keep);
             }
@@ -282,34 +283,7 @@ mod tests {
                 i += 1;
             }
         }
-        // Sentence, position and question from the document's sentences.
-        let mut s_idx = 0;
-        let mut pos = 0;
-        let mut neg_left = 0;
-        for t in out.iter_mut() {
-            while s_idx + 1 < doc.sentences.len() && doc.sentences[s_idx + 1].span.start <= t.start
-            {
-                s_idx += 1;
-                pos = 0;
-                neg_left = 0;
-            }
-            t.sentence = s_idx;
-            t.position = pos;
-            t.in_question = doc.sentences.get(s_idx).is_some_and(|s| s.is_question);
-            pos += 1;
-            if matches!(
-                t.lower.as_str(),
-                "," | "." | ";" | ":" | "!" | "?" | "—" | "but"
-            ) {
-                neg_left = 0;
-            } else if neg_left > 0 {
-                t.negated = true;
-                neg_left -= 1;
-            }
-            if REFERENCE_NEGATORS.contains(&t.lower.as_str()) || t.lower.ends_with("n't") {
-                neg_left = 3;
-            }
-        }
+        mark_context(&doc, &mut out);
         out
     }
 
@@ -328,6 +302,25 @@ mod tests {
             negated: false,
             is_word,
         });
+    }
+
+    #[test]
+    fn negators_are_the_listed_words_and_any_nt() {
+        for w in [
+            "not", "hardly", "nothing", "can't", "mustn't", "ain't", "n't",
+        ] {
+            assert!(is_negator(w), "{w}");
+            assert!(REFERENCE_NEGATORS.contains(&w) || w.ends_with("n't"));
+        }
+        for w in ["no", "never", "cannot"] {
+            assert!(is_negator(w) && REFERENCE_NEGATORS.contains(&w), "{w}");
+        }
+        for w in ["note", "know", "nor", "can", "cant", "n", ""] {
+            assert!(!is_negator(w), "{w}");
+        }
+        for w in REFERENCE_NEGATORS {
+            assert!(is_negator(w), "{w}");
+        }
     }
 
     #[test]
