@@ -35,11 +35,13 @@ const MAX_FACTORS: usize = 4;
 pub struct Prefilter {
     /// Finds every factor string (ASCII case-insensitively, as the rule regexes match).
     ac: Option<AhoCorasick>,
-    /// For each string of `ac`: the patterns whose trigger factor holds it.
+    /// For each string of `ac`: its needle for each [`Edges`] combination (`NONE`: unused).
+    needles_of: Vec<[u32; 4]>,
+    /// For each needle: the patterns whose trigger factor holds it.
     string_triggers: Lists,
-    /// For each factor: its strings (indices into `ac`'s strings).
+    /// For each factor: its needles.
     factor_strings: Lists,
-    /// For each factor: the [`Signature`] of its strings.
+    /// For each factor: the [`Signature`] of its needles.
     factor_signatures: Vec<Signature>,
     /// For each pattern: its conditions, factors of which some string must occur too.
     conditions: Lists,
@@ -53,7 +55,9 @@ impl Prefilter {
     pub fn new(sources: &[Option<String>]) -> Prefilter {
         let mut string_index: HashMap<Vec<u8>, u32> = HashMap::new();
         let mut strings: Vec<Vec<u8>> = Vec::new();
-        let mut factor_index: HashMap<Vec<Vec<u8>>, u32> = HashMap::new();
+        let mut needles_of: Vec<[u32; 4]> = Vec::new();
+        let mut needle_count = 0u32;
+        let mut factor_index: HashMap<Vec<Needle>, u32> = HashMap::new();
         let mut factor_strings: Vec<Vec<u32>> = Vec::new();
         let mut conditions = Vec::with_capacity(sources.len());
         let mut triggers: Vec<(u32, u32)> = Vec::new();
@@ -75,11 +79,18 @@ impl Prefilter {
                 let id = *factor_index.entry(f.clone()).or_insert_with(|| {
                     let ids = f
                         .iter()
-                        .map(|s| {
-                            *string_index.entry(s.clone()).or_insert_with(|| {
-                                strings.push(s.clone());
+                        .map(|n| {
+                            let s = *string_index.entry(n.bytes.clone()).or_insert_with(|| {
+                                strings.push(n.bytes.clone());
+                                needles_of.push([NONE; 4]);
                                 (strings.len() - 1) as u32
-                            })
+                            });
+                            let id = &mut needles_of[s as usize][n.edges as usize];
+                            if *id == NONE {
+                                *id = needle_count;
+                                needle_count += 1;
+                            }
+                            *id
                         })
                         .collect();
                     factor_strings.push(ids);
@@ -93,7 +104,7 @@ impl Prefilter {
             rest.sort_by_key(|&f| factor_strings[f as usize].len());
             conditions.push(rest);
         }
-        let mut string_triggers: Vec<Vec<u32>> = vec![Vec::new(); strings.len()];
+        let mut string_triggers: Vec<Vec<u32>> = vec![Vec::new(); needle_count as usize];
         for (f, p) in triggers {
             for &s in &factor_strings[f as usize] {
                 string_triggers[s as usize].push(p);
@@ -122,6 +133,7 @@ impl Prefilter {
         });
         Prefilter {
             ac,
+            needles_of,
             string_triggers,
             factor_strings,
             factor_signatures,
@@ -203,16 +215,27 @@ impl Prefilter {
                 }
                 current += 1;
             }
-            let Some(&(s, _)) = sentences.get(current) else {
+            let Some(&(s, e)) = sentences.get(current) else {
                 break;
             };
             if start < s {
                 continue;
             }
-            let k = m.pattern().as_u32();
-            if seen.insert(k) {
-                found.push(k);
-                signature.add(k);
+            // Which of the string's needles this occurrence is: all those whose edges it has.
+            // (A pattern runs on its sentence alone, so the sentence's end is an edge.)
+            let bytes = text.as_bytes();
+            let mut has = Edges::NONE;
+            if start == 0 || !is_word_byte(bytes[start - 1]) {
+                has |= Edges::BEFORE;
+            }
+            if end >= e || !is_word_byte(bytes[end]) {
+                has |= Edges::AFTER;
+            }
+            for (edges, &k) in self.needles_of[m.pattern().as_usize()].iter().enumerate() {
+                if k != NONE && edges as u8 & !has == 0 && seen.insert(k) {
+                    found.push(k);
+                    signature.add(k);
+                }
             }
         }
         if !found.is_empty() && current < sentences.len() {
@@ -284,10 +307,50 @@ impl Bits {
     }
 }
 
+/// A factor string with the word edges every match has around it. Most pattern words stand
+/// between word edges (`\\b`, a space, a comma), so "it" of `it is` cannot be the "it" inside
+/// "with": an occurrence counts only where the text has the edges the pattern demands.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Needle {
+    bytes: Vec<u8>,
+    /// [`Edges`] bits; an edge is only demanded beside a word byte of the string.
+    edges: u8,
+}
+
+impl Needle {
+    fn new(bytes: Vec<u8>, before: bool, after: bool) -> Needle {
+        let mut edges = Edges::NONE;
+        if before && bytes.first().is_some_and(|&b| is_word_byte(b)) {
+            edges |= Edges::BEFORE;
+        }
+        if after && bytes.last().is_some_and(|&b| is_word_byte(b)) {
+            edges |= Edges::AFTER;
+        }
+        Needle { bytes, edges }
+    }
+}
+
+/// Word edges around an occurrence, as bits: no word byte just before it, none just after.
+struct Edges;
+
+impl Edges {
+    const NONE: u8 = 0;
+    const BEFORE: u8 = 1;
+    const AFTER: u8 = 2;
+}
+
+/// A needle slot no pattern uses.
+const NONE: u32 = u32::MAX;
+
+/// A word byte as the rule regexes' ASCII `\\b` sees it (any byte of a non-ASCII char is not).
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
 /// The factors of regex `src`, most selective first: the required parts of its top-level
-/// sequence that have one, each as the strings one of which every match contains. Empty when
+/// sequence that have one, each as the needles one of which every match contains. Empty when
 /// the pattern has none (it can match with nothing but classes and gaps).
-fn required_factors(src: &str) -> Vec<Vec<Vec<u8>>> {
+fn required_factors(src: &str) -> Vec<Vec<Needle>> {
     let Ok(hir) = regex_syntax::ParserBuilder::new()
         .case_insensitive(false)
         .unicode(false)
@@ -299,11 +362,20 @@ fn required_factors(src: &str) -> Vec<Vec<Vec<u8>>> {
     };
     let mut parts = Vec::new();
     sequence(&hir, &mut parts);
-    let mut factors: Vec<Vec<Vec<u8>>> = parts
+    // Nothing is known of the text around a match.
+    let (befores, afters) = edges_around(&parts, false, false);
+    let mut factors: Vec<Vec<Needle>> = parts
         .into_iter()
-        .filter_map(factor)
+        .enumerate()
+        .filter_map(|(i, p)| factor(p, befores[i], afters[i]))
         .map(|f| {
-            let mut f: Vec<Vec<u8>> = f.into_iter().map(|s| s.to_ascii_lowercase()).collect();
+            let mut f: Vec<Needle> = f
+                .into_iter()
+                .map(|n| Needle {
+                    bytes: n.bytes.to_ascii_lowercase(),
+                    ..n
+                })
+                .collect();
             f.sort();
             f.dedup();
             f
@@ -332,16 +404,133 @@ fn sequence<'h>(hir: &'h Hir, out: &mut Vec<&'h Hir>) {
     }
 }
 
+/// For each of a sequence of `parts`: is there an edge just before it, and just after it,
+/// given whether there is one before the first and after the last?
+fn edges_around(parts: &[&Hir], before: bool, after: bool) -> (Vec<bool>, Vec<bool>) {
+    let mut befores = Vec::with_capacity(parts.len());
+    let mut b = before;
+    for p in parts {
+        befores.push(b);
+        b = edge_after(p, b);
+    }
+    let mut afters = vec![false; parts.len()];
+    let mut a = after;
+    for (i, p) in parts.iter().enumerate().rev() {
+        afters[i] = a;
+        a = edge_before(p, a);
+    }
+    (befores, afters)
+}
+
+/// Does every match of `hir` leave an edge for a word that follows it: does it end with a
+/// byte that is not a word byte, or with an assertion that a word may only start there (`\\b`
+/// before a word byte, `\\b{start-half}`)? `before`: there is one where it starts, which only
+/// an empty match passes on.
+fn edge_after(hir: &Hir, before: bool) -> bool {
+    use regex_syntax::hir::Look;
+    match hir.kind() {
+        HirKind::Empty => before,
+        HirKind::Literal(lit) => lit.0.last().map_or(before, |&b| !is_word_byte(b)),
+        HirKind::Class(class) => !class_has_word_byte(class),
+        HirKind::Look(look) => {
+            before
+                || matches!(
+                    look,
+                    Look::Start
+                        | Look::StartLF
+                        | Look::StartCRLF
+                        | Look::WordAscii
+                        | Look::WordUnicode
+                        | Look::WordStartAscii
+                        | Look::WordStartUnicode
+                        | Look::WordStartHalfAscii
+                        | Look::WordStartHalfUnicode
+                )
+        }
+        HirKind::Capture(c) => edge_after(&c.sub, before),
+        HirKind::Concat(parts) => parts.iter().fold(before, |b, p| edge_after(p, b)),
+        HirKind::Alternation(alts) => alts.iter().all(|a| edge_after(a, before)),
+        HirKind::Repetition(r) => {
+            // One pass starts where the repetition starts; later ones after another pass.
+            let passes = if r.max == Some(1) {
+                edge_after(&r.sub, before)
+            } else {
+                edge_after(&r.sub, false)
+            };
+            passes && (r.min > 0 || before)
+        }
+    }
+}
+
+/// [`edge_after`] the other way round: does every match of `hir` start with a byte that is not
+/// a word byte, or with an assertion that a word may only end there? `after`: there is an edge
+/// where it ends.
+fn edge_before(hir: &Hir, after: bool) -> bool {
+    use regex_syntax::hir::Look;
+    match hir.kind() {
+        HirKind::Empty => after,
+        HirKind::Literal(lit) => lit.0.first().map_or(after, |&b| !is_word_byte(b)),
+        HirKind::Class(class) => !class_has_word_byte(class),
+        HirKind::Look(look) => {
+            after
+                || matches!(
+                    look,
+                    Look::End
+                        | Look::EndLF
+                        | Look::EndCRLF
+                        | Look::WordAscii
+                        | Look::WordUnicode
+                        | Look::WordEndAscii
+                        | Look::WordEndUnicode
+                        | Look::WordEndHalfAscii
+                        | Look::WordEndHalfUnicode
+                )
+        }
+        HirKind::Capture(c) => edge_before(&c.sub, after),
+        HirKind::Concat(parts) => parts.iter().rev().fold(after, |a, p| edge_before(p, a)),
+        HirKind::Alternation(alts) => alts.iter().all(|a| edge_before(a, after)),
+        HirKind::Repetition(r) => {
+            let passes = if r.max == Some(1) {
+                edge_before(&r.sub, after)
+            } else {
+                edge_before(&r.sub, false)
+            };
+            passes && (r.min > 0 || after)
+        }
+    }
+}
+
+/// Can `class` match a word byte (or a char holding one)?
+fn class_has_word_byte(class: &Class) -> bool {
+    let word = |lo: u32, hi: u32| {
+        [('0', '9'), ('A', 'Z'), ('_', '_'), ('a', 'z')]
+            .iter()
+            .any(|&(a, b)| lo <= b as u32 && a as u32 <= hi)
+    };
+    match class {
+        Class::Bytes(c) => c.iter().any(|r| word(r.start() as u32, r.end() as u32)),
+        Class::Unicode(c) => c.iter().any(|r| word(r.start() as u32, r.end() as u32)),
+    }
+}
+
 /// The strings one of which every match of regex `src` must contain (its best factor).
 #[cfg(test)]
-fn required_factor(src: &str) -> Option<Vec<Vec<u8>>> {
+fn required_factor(src: &str) -> Option<Vec<Needle>> {
     required_factors(src).into_iter().next()
 }
 
-/// The best set of strings one of which every match of `hir` contains.
-fn factor(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    let mut best = language(hir).filter(|l| !l.iter().any(Vec::is_empty));
-    let mut offer = |cand: Option<Vec<Vec<u8>>>| {
+/// The best set of needles one of which every match of `hir` contains; `before` and `after`:
+/// whether every match has an edge just before and just after it.
+fn factor(hir: &Hir, before: bool, after: bool) -> Option<Vec<Needle>> {
+    let mut best: Option<Vec<Needle>> =
+        language(hir)
+            .filter(|l| !l.iter().any(Vec::is_empty))
+            .map(|l| {
+                l.into_iter()
+                    .map(|s| Needle::new(s, before, after))
+                    .collect()
+            });
+    let mut offer = |cand: Option<Vec<Needle>>| {
         if let Some(c) = cand {
             if best.as_ref().is_none_or(|b| better(&c, b)) {
                 best = Some(c);
@@ -350,12 +539,18 @@ fn factor(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     };
     match hir.kind() {
         // Every match contains a match of each part: any part's factor will do.
-        HirKind::Concat(parts) => parts.iter().for_each(|p| offer(factor(p))),
+        HirKind::Concat(parts) => {
+            let parts: Vec<&Hir> = parts.iter().collect();
+            let (befores, afters) = edges_around(&parts, before, after);
+            for (i, p) in parts.iter().enumerate() {
+                offer(factor(p, befores[i], afters[i]));
+            }
+        }
         // Every match is a match of one alternative: it contains that alternative's factor.
         HirKind::Alternation(alts) => {
             let mut all = Vec::new();
             for a in alts {
-                all.extend(factor(a)?);
+                all.extend(factor(a, before, after)?);
             }
             all.sort();
             all.dedup();
@@ -363,21 +558,29 @@ fn factor(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                 offer(Some(all));
             }
         }
-        HirKind::Capture(c) => offer(factor(&c.sub)),
-        HirKind::Repetition(r) if r.min >= 1 => offer(factor(&r.sub)),
+        HirKind::Capture(c) => offer(factor(&c.sub, before, after)),
+        HirKind::Repetition(r) if r.min >= 1 => {
+            // Later passes of the repetition start after an earlier pass, not at its start.
+            let again = r.max != Some(1);
+            offer(factor(
+                &r.sub,
+                before && (!again || edge_after(&r.sub, false)),
+                after && (!again || edge_before(&r.sub, false)),
+            ))
+        }
         _ => {}
     }
     best
 }
 
 /// Is factor `a` more selective than `b`: a longer shortest string, then fewer strings?
-fn better(a: &[Vec<u8>], b: &[Vec<u8>]) -> bool {
+fn better(a: &[Needle], b: &[Needle]) -> bool {
     (shortest(a), std::cmp::Reverse(a.len())) > (shortest(b), std::cmp::Reverse(b.len()))
 }
 
 /// The length of the shortest string of a factor.
-fn shortest(f: &[Vec<u8>]) -> usize {
-    f.iter().map(Vec::len).min().unwrap_or(0)
+fn shortest(f: &[Needle]) -> usize {
+    f.iter().map(|n| n.bytes.len()).min().unwrap_or(0)
 }
 
 /// Conditions whose shortest string is shorter than this are not checked.
@@ -483,7 +686,7 @@ mod tests {
         let mut v: Vec<String> = required_factor(&src)
             .unwrap_or_default()
             .into_iter()
-            .map(|s| String::from_utf8_lossy(&s).to_lowercase())
+            .map(|n| String::from_utf8_lossy(&n.bytes).to_lowercase())
             .collect();
         v.dedup();
         v
@@ -512,8 +715,61 @@ mod tests {
             .map(|p| pattern::ascii_engine_source(&pattern::compile(p, &HashMap::new()).unwrap()))
             .collect();
         let pf = Prefilter::new(&srcs);
-        let text = "I am SORRY. I understand.";
-        let c = pf.candidates(text, &[(0, 11), (12, 25)]);
+        let text = "I am so SORRY. I understand.";
+        let c = pf.candidates(text, &[(0, 14), (15, 28)]);
         assert_eq!(c, vec![(0, 0), (1, 1)]);
+    }
+
+    #[test]
+    fn a_word_of_a_pattern_is_not_found_inside_a_longer_word() {
+        let srcs: Vec<Option<String>> = ["so sorry", "understand", "~apologize"]
+            .iter()
+            .map(|p| pattern::ascii_engine_source(&pattern::compile(p, &HashMap::new()).unwrap()))
+            .collect();
+        let pf = Prefilter::new(&srcs);
+        // "so" inside "SORRY" and "also", "understand" inside "misunderstanding": no run.
+        let text = "Also SORRY. A misunderstanding.";
+        assert_eq!(pf.candidates(text, &[(0, 11), (12, 31)]), vec![]);
+        // A word may end where its sentence ends, and `~apologize` is a word start only.
+        let text = "I understand_ We apologised";
+        assert_eq!(
+            pf.candidates(text, &[(0, 12), (13, 27)]),
+            vec![(0, 1), (1, 2)]
+        );
+    }
+
+    #[test]
+    fn edges_are_demanded_only_where_every_match_has_them() {
+        let needles = |p: &str| {
+            let src = pattern::ascii_engine_source(&pattern::compile(p, &HashMap::new()).unwrap())
+                .unwrap();
+            let mut v: Vec<(String, u8)> = required_factors(&src)
+                .into_iter()
+                .flatten()
+                .map(|n| (String::from_utf8_lossy(&n.bytes).into_owned(), n.edges))
+                .collect();
+            v.sort();
+            v.dedup();
+            v
+        };
+        let both = Edges::BEFORE | Edges::AFTER;
+        assert_eq!(
+            needles("so sorry"),
+            [("so".into(), both), ("sorry".into(), both)]
+        );
+        // An inflected word is a whole word.
+        let inflected = needles("~apologize");
+        assert!(
+            inflected.contains(&("apologised".into(), both)),
+            "{inflected:?}"
+        );
+        assert!(inflected.iter().all(|(_, e)| *e == both));
+        // A raw fragment glued to letters demands nothing on that side.
+        assert_eq!(needles(r"refund\w*"), [("refund".into(), Edges::BEFORE)]);
+        assert_eq!(needles(r"\d+ refund"), [("refund".into(), both)]);
+        assert_eq!(
+            needles(r"x\d+refund"),
+            [("refund".into(), Edges::AFTER), ("x".into(), Edges::BEFORE)]
+        );
     }
 }
