@@ -259,14 +259,13 @@ impl Analyzer {
             .iter()
             .map(|s| (s.span.start, s.span.end))
             .collect();
-        for (s, p) in self.prefilter.candidates(doc.text, &spans) {
-            let (ri, pi) = self.owners[p as usize];
+        for run in self.prefilter.candidates(doc.text, &spans) {
+            let (ri, pi) = self.owners[run.pattern as usize];
             detect_pattern(
                 doc,
                 &self.rules,
-                ri,
-                pi,
-                &doc.sentences[s as usize],
+                (ri, pi),
+                &doc.sentences[run.sentence as usize],
                 &mut cands,
             );
         }
@@ -425,7 +424,7 @@ mod tests {
         let mut cands = Vec::new();
         for sentence in &doc.sentences {
             for &(ri, pi) in &a.owners {
-                detect_pattern(&doc, &a.rules, ri, pi, sentence, &mut cands);
+                detect_pattern(&doc, &a.rules, (ri, pi), sentence, &mut cands);
             }
         }
         resolve(&a.rules, cands)

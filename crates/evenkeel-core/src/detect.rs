@@ -145,8 +145,7 @@ fn passes_context(doc: &Document, rule: &Rule, span: Span, sentence: &Sentence) 
 pub fn detect_pattern(
     doc: &Document,
     rules: &[Rule],
-    rule_idx: usize,
-    pattern: usize,
+    (rule_idx, pattern): (usize, usize),
     sentence: &Sentence,
     out: &mut Vec<Candidate>,
 ) {

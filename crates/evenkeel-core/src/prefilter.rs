@@ -4,9 +4,12 @@
 //! on every sentence would be slow; so would one regex set of them all, whose lazy DFA keeps
 //! building new states on varied text. Instead each pattern is reduced to its *required
 //! factors*: the parts every match must contain, each a small set of alternative strings
-//! ("(can|could|would)", "you", "(tell|send|share)"). One Aho-Corasick automaton finds every
-//! factor string of every pattern in a single pass over the reply, and a pattern is run on a
-//! sentence only when all its factors (up to [`MAX_FACTORS`], the most selective) occur in it.
+//! ("(can|could|would)", "you", "(tell|send|share)"), each string with the word edges every
+//! match has around it (a *needle*: "you" as a whole word is not the "you" in "your"). The
+//! sentence's words are looked up for the needles that are whole words (most of them), one
+//! Aho-Corasick automaton finds the rest in a single pass over the reply, and a pattern is run
+//! on a sentence only when all its factors (up to [`MAX_FACTORS`], the most selective) occur
+//! in it.
 //! A pattern without any factor (all gaps and classes) runs on every sentence.
 //!
 //! Factors are necessary conditions, never sufficient ones: the pattern's own regex and its
@@ -15,6 +18,7 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::{Class, Hir, HirKind};
+use rustc_hash::FxHashMap;
 use std::collections::HashMap;
 
 /// How many alternative strings a factor may have before it is not worth it.
@@ -33,10 +37,15 @@ const MAX_FACTORS: usize = 4;
 /// the sentence.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
-    /// Finds every factor string (ASCII case-insensitively, as the rule regexes match).
+    /// Finds every factor string that is not a [`Word`] (ASCII case-insensitively, as the rule
+    /// regexes match).
     ac: Option<AhoCorasick>,
     /// For each string of `ac`: its needle for each [`Edges`] combination (`NONE`: unused).
     needles_of: Vec<[u32; 4]>,
+    /// The needles that are whole words, found by looking up each word of a sentence: most
+    /// needles are short words ("it", "we", "is") that Aho-Corasick would also report inside
+    /// every longer word, and half its reports were those.
+    words: FxHashMap<Word, u32>,
     /// For each needle: the patterns whose trigger factor holds it.
     string_triggers: Lists,
     /// For each factor: its needles.
@@ -123,17 +132,36 @@ impl Prefilter {
             Lists::new(&factor_strings),
             Lists::new(&conditions),
         );
-        let ac = (!strings.is_empty()).then(|| {
+        // A string needed only as a whole word is looked up word by word; the rest are left to
+        // Aho-Corasick.
+        let mut words = FxHashMap::default();
+        let mut ac_strings = Vec::new();
+        let mut ac_needles = Vec::new();
+        for (bytes, ids) in strings.into_iter().zip(needles_of) {
+            let whole = Edges::BEFORE | Edges::AFTER;
+            let only_whole = (0..4).all(|e| (ids[e] == NONE) == (e as u8 != whole));
+            match Word::new(&bytes) {
+                Some(w) if only_whole && bytes.iter().all(|&b| is_word_byte(b)) => {
+                    words.insert(w, ids[whole as usize]);
+                }
+                _ => {
+                    ac_strings.push(bytes);
+                    ac_needles.push(ids);
+                }
+            }
+        }
+        let ac = (!ac_strings.is_empty()).then(|| {
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
                 .kind(Some(AhoCorasickKind::DFA))
-                .build(&strings)
+                .build(&ac_strings)
                 .expect("a few thousand short literals always build")
         });
         Prefilter {
             ac,
-            needles_of,
+            needles_of: ac_needles,
+            words,
             string_triggers,
             factor_strings,
             factor_signatures,
@@ -148,15 +176,18 @@ impl Prefilter {
     }
 
     /// The patterns to run on each sentence (`sentences`: sorted, non-overlapping byte ranges
-    /// of `text`), as `(sentence, pattern)` pairs in ascending order: those all of whose
-    /// factors have a string lying wholly inside that sentence. (One flat list: a reply costs
-    /// one allocation here, not one a sentence.)
-    pub fn candidates(&self, text: &str, sentences: &[(usize, usize)]) -> Vec<(u32, u32)> {
-        let mut out: Vec<(u32, u32)> = Vec::with_capacity(32);
+    /// of `text`), in ascending order of sentence and pattern: those all of whose factors
+    /// have a needle lying wholly inside that sentence. (One flat list: a reply costs one
+    /// allocation here, not one a sentence.)
+    pub fn candidates(&self, text: &str, sentences: &[(usize, usize)]) -> Vec<Run> {
+        let mut out: Vec<Run> = Vec::with_capacity(32);
         self.find(text, sentences, &mut out);
         if !self.always.is_empty() {
             for i in 0..sentences.len() as u32 {
-                out.extend(self.always.iter().map(|&p| (i, p)));
+                out.extend(self.always.iter().map(|&p| Run {
+                    sentence: i,
+                    pattern: p,
+                }));
             }
             out.sort_unstable();
             out.dedup();
@@ -165,81 +196,119 @@ impl Prefilter {
     }
 
     /// The patterns whose factors occur, sentence by sentence, appended to `out`.
-    fn find(&self, text: &str, sentences: &[(usize, usize)], out: &mut Vec<(u32, u32)>) {
-        let Some(ac) = &self.ac else { return };
-        // Overlapping matches come in order of where they end, so the strings of one sentence
-        // come together and before those of the next: one sentence is collected at a time,
-        // its strings in a bit set and a list, then its patterns are decided.
-        let mut seen = Bits::new(self.string_triggers.len());
+    fn find(&self, text: &str, sentences: &[(usize, usize)], out: &mut Vec<Run>) {
+        // One sentence is collected at a time, then its patterns are decided.
+        let mut seen = Seen {
+            bits: Bits::new(self.string_triggers.len()),
+            found: Vec::with_capacity(64),
+            signature: Signature::default(),
+        };
         let mut chosen = Bits::new(self.conditions.len());
-        let mut found: Vec<u32> = Vec::with_capacity(64);
-        let mut current = 0;
-        let mut signature = Signature::default();
-        let mut flush = |i: usize,
-                         found: &mut Vec<u32>,
-                         seen: &mut Bits,
-                         chosen: &mut Bits,
-                         signature: &mut Signature| {
-            let first = out.len();
-            for &s in found.iter() {
-                for &p in self.string_triggers.get(s) {
-                    if chosen.insert(p) {
-                        let all = self.conditions.get(p).iter().all(|&f| {
-                            // Most conditions fail; the signatures rule out most of those
-                            // without a look at their strings.
-                            self.factor_signatures[f as usize].meets(signature)
-                                && self.factor_strings.get(f).iter().any(|&s| seen.has(s))
-                        });
-                        if all {
-                            out.push((i as u32, p));
-                        }
+        let bytes = text.as_bytes();
+        let mut matches = self.ac.as_ref().map(|ac| ac.find_overlapping_iter(bytes));
+        let mut next = matches.as_mut().and_then(Iterator::next);
+        for (i, &(s, e)) in sentences.iter().enumerate() {
+            // The sentence's words. (One cut by the sentence's start has no edge before it.)
+            let mut at = s;
+            while at < e {
+                if !is_word_byte(bytes[at]) {
+                    at += 1;
+                    continue;
+                }
+                let start = at;
+                while at < e && is_word_byte(bytes[at]) {
+                    at += 1;
+                }
+                if start == s && s > 0 && is_word_byte(bytes[s - 1]) {
+                    continue;
+                }
+                let found_word = Word::new(&bytes[start..at]).and_then(|w| self.words.get(&w));
+                if let Some(&k) = found_word {
+                    seen.mark(k);
+                }
+            }
+            // Overlapping matches come in order of where they end: those that end in this
+            // sentence come now.
+            while let Some(m) = next.filter(|m| m.end() <= e) {
+                next = matches.as_mut().and_then(Iterator::next);
+                let (start, end) = (m.start(), m.end());
+                if start < s {
+                    continue;
+                }
+                // Which of the string's needles this occurrence is: all those whose edges it
+                // has. (A pattern runs on its sentence alone, so the sentence's end is an edge.)
+                let mut has = Edges::NONE;
+                if start == 0 || !is_word_byte(bytes[start - 1]) {
+                    has |= Edges::BEFORE;
+                }
+                if end >= e || !is_word_byte(bytes[end]) {
+                    has |= Edges::AFTER;
+                }
+                for (edges, &k) in self.needles_of[m.pattern().as_usize()].iter().enumerate() {
+                    if k != NONE && edges as u8 & !has == 0 {
+                        seen.mark(k);
                     }
                 }
             }
-            for &s in found.iter() {
-                for &p in self.string_triggers.get(s) {
-                    chosen.remove(p);
+            if !seen.found.is_empty() {
+                self.decide(i as u32, &mut seen, &mut chosen, out);
+            }
+        }
+    }
+
+    /// The patterns to run on sentence `i`, whose needles are `seen`; then forget them.
+    fn decide(&self, i: u32, seen: &mut Seen, chosen: &mut Bits, out: &mut Vec<Run>) {
+        let first = out.len();
+        for &s in seen.found.iter() {
+            for &p in self.string_triggers.get(s) {
+                if !chosen.insert(p) {
+                    continue;
                 }
-                seen.remove(s);
-            }
-            found.clear();
-            *signature = Signature::default();
-            out[first..].sort_unstable();
-        };
-        for m in ac.find_overlapping_iter(text.as_bytes()) {
-            let (start, end) = (m.start(), m.end());
-            // Matches come in order of their end, so the sentence holding the end only moves on.
-            while current < sentences.len() && sentences[current].1 < end {
-                if !found.is_empty() {
-                    flush(current, &mut found, &mut seen, &mut chosen, &mut signature);
-                }
-                current += 1;
-            }
-            let Some(&(s, e)) = sentences.get(current) else {
-                break;
-            };
-            if start < s {
-                continue;
-            }
-            // Which of the string's needles this occurrence is: all those whose edges it has.
-            // (A pattern runs on its sentence alone, so the sentence's end is an edge.)
-            let bytes = text.as_bytes();
-            let mut has = Edges::NONE;
-            if start == 0 || !is_word_byte(bytes[start - 1]) {
-                has |= Edges::BEFORE;
-            }
-            if end >= e || !is_word_byte(bytes[end]) {
-                has |= Edges::AFTER;
-            }
-            for (edges, &k) in self.needles_of[m.pattern().as_usize()].iter().enumerate() {
-                if k != NONE && edges as u8 & !has == 0 && seen.insert(k) {
-                    found.push(k);
-                    signature.add(k);
+                let all = self.conditions.get(p).iter().all(|&f| {
+                    // Most conditions fail; the signatures rule out most of those without a
+                    // look at their needles.
+                    self.factor_signatures[f as usize].meets(&seen.signature)
+                        && self.factor_strings.get(f).iter().any(|&n| seen.bits.has(n))
+                });
+                if all {
+                    out.push(Run {
+                        sentence: i,
+                        pattern: p,
+                    });
                 }
             }
         }
-        if !found.is_empty() && current < sentences.len() {
-            flush(current, &mut found, &mut seen, &mut chosen, &mut signature);
+        for &s in seen.found.iter() {
+            for &p in self.string_triggers.get(s) {
+                chosen.remove(p);
+            }
+            seen.bits.remove(s);
+        }
+        seen.found.clear();
+        seen.signature = Signature::default();
+        out[first..].sort_unstable();
+    }
+}
+
+/// A pattern worth running on a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Run {
+    pub sentence: u32,
+    pub pattern: u32,
+}
+
+/// The needles found in one sentence so far.
+struct Seen {
+    bits: Bits,
+    found: Vec<u32>,
+    signature: Signature,
+}
+
+impl Seen {
+    fn mark(&mut self, needle: u32) {
+        if self.bits.insert(needle) {
+            self.found.push(needle);
+            self.signature.add(needle);
         }
     }
 }
@@ -337,6 +406,23 @@ impl Edges {
     const NONE: u8 = 0;
     const BEFORE: u8 = 1;
     const AFTER: u8 = 2;
+}
+
+/// A word of up to sixteen bytes, lower-cased, as one number: a cheap key to hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Word(u128);
+
+impl Word {
+    fn new(bytes: &[u8]) -> Option<Word> {
+        if bytes.is_empty() || bytes.len() > 16 {
+            return None;
+        }
+        let mut buf = [0u8; 16];
+        buf[..bytes.len()].copy_from_slice(bytes);
+        buf.make_ascii_lowercase();
+        // Word bytes are never zero, so the padding keeps words of different lengths apart.
+        Some(Word(u128::from_le_bytes(buf)))
+    }
 }
 
 /// A needle slot no pattern uses.
@@ -717,7 +803,8 @@ mod tests {
         let pf = Prefilter::new(&srcs);
         let text = "I am so SORRY. I understand.";
         let c = pf.candidates(text, &[(0, 14), (15, 28)]);
-        assert_eq!(c, vec![(0, 0), (1, 1)]);
+        let runs: Vec<(u32, u32)> = c.iter().map(|r| (r.sentence, r.pattern)).collect();
+        assert_eq!(runs, vec![(0, 0), (1, 1)]);
     }
 
     #[test]
@@ -729,13 +816,12 @@ mod tests {
         let pf = Prefilter::new(&srcs);
         // "so" inside "SORRY" and "also", "understand" inside "misunderstanding": no run.
         let text = "Also SORRY. A misunderstanding.";
-        assert_eq!(pf.candidates(text, &[(0, 11), (12, 31)]), vec![]);
+        assert!(pf.candidates(text, &[(0, 11), (12, 31)]).is_empty());
         // A word may end where its sentence ends, and `~apologize` is a word start only.
         let text = "I understand_ We apologised";
-        assert_eq!(
-            pf.candidates(text, &[(0, 12), (13, 27)]),
-            vec![(0, 1), (1, 2)]
-        );
+        let c = pf.candidates(text, &[(0, 12), (13, 27)]);
+        let runs: Vec<(u32, u32)> = c.iter().map(|r| (r.sentence, r.pattern)).collect();
+        assert_eq!(runs, vec![(0, 1), (1, 2)]);
     }
 
     #[test]
