@@ -54,6 +54,11 @@ pub struct Prefilter {
     factor_signatures: Vec<Signature>,
     /// For each pattern: its conditions, factors of which some string must occur too.
     conditions: Lists,
+    /// For each pattern: sets of bytes one of which must occur in the sentence (`$£€` of a
+    /// price, the digits of `\d+`), indices into `byte_sets`. Such parts have no string worth
+    /// looking for, but one look at the sentence's bytes rules them out.
+    byte_conditions: Lists,
+    byte_sets: Vec<ByteSet>,
     /// Patterns without a factor: run on every sentence.
     always: Vec<u32>,
 }
@@ -71,7 +76,9 @@ impl Prefilter {
         let mut conditions = Vec::with_capacity(sources.len());
         let mut triggers: Vec<(u32, u32)> = Vec::new();
         let mut always = Vec::new();
+        let mut byte_conditions = Vec::with_capacity(sources.len());
         for (i, src) in sources.iter().enumerate() {
+            byte_conditions.push(src.as_deref().map(required_bytes).unwrap_or_default());
             let mut factors = src.as_deref().map(required_factors).unwrap_or_default();
             // A condition with a one-letter string ("s" of "[sz]") holds in nearly every
             // sentence, and finding that letter all over the reply costs more than the check
@@ -132,6 +139,19 @@ impl Prefilter {
             Lists::new(&factor_strings),
             Lists::new(&conditions),
         );
+        let mut byte_sets: Vec<ByteSet> = Vec::new();
+        let byte_conditions: Vec<Vec<u32>> = byte_conditions
+            .into_iter()
+            .map(|sets| {
+                sets.into_iter()
+                    .map(|set| {
+                        byte_sets.push(set);
+                        (byte_sets.len() - 1) as u32
+                    })
+                    .collect()
+            })
+            .collect();
+        let byte_conditions = Lists::new(&byte_conditions);
         // A string needed only as a whole word is looked up word by word; the rest are left to
         // Aho-Corasick.
         let mut words = FxHashMap::default();
@@ -159,6 +179,8 @@ impl Prefilter {
                 .expect("a few thousand short literals always build")
         });
         Prefilter {
+            byte_sets,
+            byte_conditions,
             ac,
             needles_of: ac_needles,
             words,
@@ -251,25 +273,42 @@ impl Prefilter {
                 }
             }
             if !seen.found.is_empty() {
-                self.decide(i as u32, &mut seen, &mut chosen, out);
+                self.decide((i as u32, &bytes[s..e]), &mut seen, &mut chosen, out);
             }
         }
     }
 
     /// The patterns to run on sentence `i`, whose needles are `seen`; then forget them.
-    fn decide(&self, i: u32, seen: &mut Seen, chosen: &mut Bits, out: &mut Vec<Run>) {
+    fn decide(
+        &self,
+        (i, sentence): (u32, &[u8]),
+        seen: &mut Seen,
+        chosen: &mut Bits,
+        out: &mut Vec<Run>,
+    ) {
         let first = out.len();
+        let mut bytes: Option<ByteSet> = None;
         for &s in seen.found.iter() {
             for &p in self.string_triggers.get(s) {
                 if !chosen.insert(p) {
                     continue;
                 }
-                let all = self.conditions.get(p).iter().all(|&f| {
+                let mut all = self.conditions.get(p).iter().all(|&f| {
                     // Most conditions fail; the signatures rule out most of those without a
                     // look at their needles.
                     self.factor_signatures[f as usize].meets(&seen.signature)
                         && self.factor_strings.get(f).iter().any(|&n| seen.bits.has(n))
                 });
+                if !all {
+                    continue;
+                }
+                let byte_conditions = self.byte_conditions.get(p);
+                if !byte_conditions.is_empty() {
+                    let bytes = bytes.get_or_insert_with(|| ByteSet::of(sentence));
+                    all = byte_conditions
+                        .iter()
+                        .all(|&b| self.byte_sets[b as usize].meets(bytes));
+                }
                 if all {
                     out.push(Run {
                         sentence: i,
@@ -324,6 +363,31 @@ impl Signature {
     }
     fn meets(&self, other: &Signature) -> bool {
         self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
+    }
+}
+
+/// A set of bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn of(bytes: &[u8]) -> ByteSet {
+        let mut set = ByteSet::default();
+        bytes.iter().for_each(|&b| set.add(b));
+        set
+    }
+    fn add(&mut self, b: u8) {
+        self.0[b as usize / 64] |= 1 << (b % 64);
+    }
+    fn meets(&self, other: &ByteSet) -> bool {
+        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
+    }
+    fn len(&self) -> u32 {
+        self.0.iter().map(|w| w.count_ones()).sum()
+    }
+    fn union(mut self, other: &ByteSet) -> ByteSet {
+        self.0.iter_mut().zip(&other.0).for_each(|(a, b)| *a |= b);
+        self
     }
 }
 
@@ -479,6 +543,98 @@ fn required_factors(src: &str) -> Vec<Vec<Needle>> {
     factors.dedup();
     factors.truncate(MAX_FACTORS);
     factors
+}
+
+/// The byte conditions of regex `src`: for the parts of its top-level sequence that have no
+/// string worth looking for (a price's `(\$|£|€)`, `\d+`), a small set of bytes one of which
+/// every match of the part holds. Only bytes of chars without case are used, so matching
+/// without regard to case cannot reach a byte outside the set.
+fn required_bytes(src: &str) -> Vec<ByteSet> {
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .case_insensitive(false)
+        .unicode(false)
+        .utf8(false)
+        .build()
+        .parse(src)
+    else {
+        return Vec::new();
+    };
+    let mut parts = Vec::new();
+    sequence(&hir, &mut parts);
+    let mut sets: Vec<ByteSet> = parts
+        .into_iter()
+        .filter(|p| factor(p, false, false).is_none_or(|f| shortest(&f) < MIN_CONDITION_BYTES))
+        .filter_map(byte_set)
+        // A full stop, a comma or an apostrophe is in nearly every sentence.
+        .filter(|set| !set.meets(&ByteSet::of(b".,'")))
+        .collect();
+    sets.sort_by_key(ByteSet::len);
+    sets.dedup();
+    sets.truncate(MAX_FACTORS);
+    sets
+}
+
+/// At most this many bytes make a byte condition: more would hold in most sentences.
+const MAX_CONDITION_BYTES: u32 = 16;
+
+/// A set of bytes one of which every match of `hir` holds, if there is a small one made of
+/// caseless chars (each char stands for its last byte).
+fn byte_set(hir: &Hir) -> Option<ByteSet> {
+    // A char's last byte; `None` for a char with case (or a byte that is not a char).
+    let last_byte = |c: char| {
+        (!c.is_alphabetic() && c.to_lowercase().eq([c]) && c.to_uppercase().eq([c])).then(|| {
+            let mut b = [0u8; 4];
+            *c.encode_utf8(&mut b)
+                .as_bytes()
+                .last()
+                .expect("a char has bytes")
+        })
+    };
+    let set = match hir.kind() {
+        HirKind::Literal(lit) => {
+            let text = std::str::from_utf8(&lit.0).ok()?;
+            let c = text.chars().find_map(last_byte)?;
+            let mut set = ByteSet::default();
+            set.add(c);
+            set
+        }
+        HirKind::Class(class) => {
+            let mut set = ByteSet::default();
+            let mut n = 0;
+            let mut add = |c: char| -> Option<()> {
+                n += 1;
+                (n <= MAX_CONDITION_BYTES).then_some(())?;
+                set.add(last_byte(c)?);
+                Some(())
+            };
+            match class {
+                Class::Bytes(c) => {
+                    for r in c.iter() {
+                        for b in r.start()..=r.end() {
+                            add(char::from(b).is_ascii().then_some(char::from(b))?)?;
+                        }
+                    }
+                }
+                Class::Unicode(c) => {
+                    for r in c.iter() {
+                        for ch in r.start()..=r.end() {
+                            add(ch)?;
+                        }
+                    }
+                }
+            }
+            set
+        }
+        HirKind::Capture(c) => byte_set(&c.sub)?,
+        HirKind::Repetition(r) if r.min >= 1 => byte_set(&r.sub)?,
+        HirKind::Concat(parts) => parts.iter().filter_map(byte_set).min_by_key(ByteSet::len)?,
+        HirKind::Alternation(alts) => alts
+            .iter()
+            .map(byte_set)
+            .try_fold(ByteSet::default(), |acc, s| Some(acc.union(&s?)))?,
+        _ => return None,
+    };
+    (set.len() <= MAX_CONDITION_BYTES).then_some(set)
 }
 
 /// The parts of `hir` taken as a sequence, looking through groups and nested sequences.
@@ -822,6 +978,29 @@ mod tests {
         let c = pf.candidates(text, &[(0, 12), (13, 27)]);
         let runs: Vec<(u32, u32)> = c.iter().map(|r| (r.sentence, r.pattern)).collect();
         assert_eq!(runs, vec![(0, 1), (1, 2)]);
+    }
+
+    #[test]
+    fn a_price_needs_a_currency_sign_and_a_digit() {
+        let src = |p: &str| {
+            pattern::ascii_engine_source(&pattern::compile(p, &HashMap::new()).unwrap()).unwrap()
+        };
+        let sets = required_bytes(&src(r"it's only (\$|£|€)\d+[.!]"));
+        let has = |set: &ByteSet, text: &str| set.meets(&ByteSet::of(text.as_bytes()));
+        assert_eq!(sets.len(), 2, "{sets:?}");
+        assert!(sets.iter().all(|s| has(s, "it's only €5.")));
+        assert!(sets.iter().all(|s| has(s, "it's only £12!")));
+        assert!(!sets.iter().all(|s| has(s, "it's only five euros.")));
+        assert!(!sets.iter().all(|s| has(s, "it's only $ five")));
+        // Letters have case: they never make a byte condition.
+        assert!(required_bytes(&src(r"[xy]\d"))
+            .iter()
+            .all(|s| !has(s, "xy")));
+        assert!(required_bytes(&src("so sorry")).is_empty());
+
+        let pf = Prefilter::new(&[Some(src(r"it's only (\$|£|€)\d+"))]);
+        assert_eq!(pf.candidates("It's only €3", &[(0, 14)]).len(), 1);
+        assert!(pf.candidates("It's only three", &[(0, 15)]).is_empty());
     }
 
     #[test]
