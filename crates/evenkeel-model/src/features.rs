@@ -23,11 +23,32 @@ impl Tag {
 
     /// Hash one more part (after a separator).
     fn then(self, part: &str) -> Tag {
-        Tag(absorb(absorb(self.0, &[0x1f]), part.as_bytes()))
+        self.open().part(part)
+    }
+
+    /// The state after the separator that comes before a next part: [`Tag::then`] is
+    /// `open().part()`, and a constant tag opened once saves a step of every feature's chain.
+    const fn open(self) -> Open {
+        Open(absorb(self.0, &[0x1f]))
     }
 
     fn bucket(self, buckets: u32) -> u32 {
         ((self.0 ^ (self.0 >> 32)) as u32) & (buckets - 1)
+    }
+}
+
+/// A [`Tag`] with the separator before its next part hashed already.
+#[derive(Debug, Clone, Copy)]
+struct Open(u64);
+
+impl Open {
+    const fn new(tag: &str) -> Open {
+        Tag::new(tag).open()
+    }
+
+    /// The next part.
+    fn part(self, part: &str) -> Tag {
+        Tag(absorb(self.0, part.as_bytes()))
     }
 }
 
@@ -62,23 +83,28 @@ impl Sink {
         self.out.push(hash(parts, self.buckets));
     }
 
+    /// `add(&[tag])` with the tag hashed already.
+    fn tag(&mut self, tag: Tag) {
+        self.out.push(tag.bucket(self.buckets));
+    }
+
     /// `add(&[tag, part])` with the tag hashed already.
-    fn tagged(&mut self, tag: Tag, part: &str) {
-        self.out.push(tag.then(part).bucket(self.buckets));
+    fn tagged(&mut self, tag: Open, part: &str) {
+        self.out.push(tag.part(part).bucket(self.buckets));
     }
 
     /// `add(&[tag, a, b])` with the tag hashed already.
-    fn tagged2(&mut self, tag: Tag, a: &str, b: &str) {
-        self.out.push(tag.then(a).then(b).bucket(self.buckets));
+    fn tagged2(&mut self, tag: Open, a: &str, b: &str) {
+        self.out.push(tag.part(a).then(b).bucket(self.buckets));
     }
 }
 
-const W: Tag = Tag::new("w");
-const NEG: Tag = Tag::new("neg");
-const Q: Tag = Tag::new("q");
-const FIRST: Tag = Tag::new("first");
-const BI: Tag = Tag::new("bi");
-const CHAR: Tag = Tag::new("c");
+const W: Open = Open::new("w");
+const NEG: Open = Open::new("neg");
+const Q: Open = Open::new("q");
+const FIRST: Open = Open::new("first");
+const BI: Open = Open::new("bi");
+const CHAR: Open = Open::new("c");
 
 /// Character 4-grams of a word (with edges), for typos and unseen inflections. Each gram is a
 /// slice of the word padded in `padded`, a buffer kept from word to word, so a reply costs one
@@ -213,9 +239,44 @@ pub fn customer_features(tokens: &[Token], text: &str, buckets: u32) -> Features
 /// question and negation, the sentence's other words, and whether a rule's finding of each cue
 /// covers it.
 pub fn token_features(tokens: &[Token], i: usize, rule_cover: &[u16], buckets: u32) -> Features {
+    let mut out = Vec::with_capacity(48);
+    token_features_into(&mut out, tokens, i, rule_cover, buckets);
+    out
+}
+
+/// [`token_features`] written into `out` (cleared first), so that tagging a reply reuses one
+/// buffer for all its tokens.
+pub fn token_features_into(
+    out: &mut Features,
+    tokens: &[Token],
+    i: usize,
+    rule_cover: &[u16],
+    buckets: u32,
+) {
+    const BIAS: Tag = Tag::new("bias");
+    const WORD: Open = Open::new("w");
+    const AROUND: [Open; 6] = [
+        Open::new("w-1"),
+        Open::new("w+1"),
+        Open::new("w-2"),
+        Open::new("w+2"),
+        Open::new("w-3"),
+        Open::new("w+3"),
+    ];
+    const BI_BEFORE: Open = Open::new("b-");
+    const BI_AFTER: Open = Open::new("b+");
+    const POS: Open = Open::new("pos");
+    const QUESTION: Tag = Tag::new("q");
+    const QUESTION_WORD: Open = Open::new("qw");
+    const NEGATED: Open = Open::new("neg");
+    const FIRST_SENTENCE: Tag = Tag::new("first");
+    const SENTENCE_WORD: Open = Open::new("sw");
+    const RULE: Open = Open::new("rt");
+    const RULE_WORD: Open = Open::new("rtw");
+    out.clear();
     let mut s = Sink {
         buckets,
-        out: Vec::with_capacity(48),
+        out: std::mem::take(out),
     };
     let t = &tokens[i];
     let at = |k: isize| -> &str {
@@ -226,48 +287,45 @@ pub fn token_features(tokens: &[Token], i: usize, rule_cover: &[u16], buckets: u
             &tokens[j as usize].lemma
         }
     };
-    s.add(&["bias"]);
-    s.add(&["w", &t.lemma]);
-    s.add(&["w-1", at(-1)]);
-    s.add(&["w+1", at(1)]);
-    s.add(&["w-2", at(-2)]);
-    s.add(&["w+2", at(2)]);
-    s.add(&["w-3", at(-3)]);
-    s.add(&["w+3", at(3)]);
-    s.add(&["b-", at(-1), &t.lemma]);
-    s.add(&["b+", &t.lemma, at(1)]);
+    s.tag(BIAS);
+    s.tagged(WORD, &t.lemma);
+    for (tag, k) in AROUND.iter().zip([-1, 1, -2, 2, -3, 3]) {
+        s.tagged(*tag, at(k));
+    }
+    s.tagged2(BI_BEFORE, at(-1), &t.lemma);
+    s.tagged2(BI_AFTER, &t.lemma, at(1));
     let pos = match t.position {
         0 => "0",
         1..=2 => "1",
         3..=6 => "3",
         _ => "7",
     };
-    s.add(&["pos", pos]);
+    s.tagged(POS, pos);
     if t.in_question {
-        s.add(&["q"]);
-        s.add(&["qw", &t.lemma]);
+        s.tag(QUESTION);
+        s.tagged(QUESTION_WORD, &t.lemma);
     }
     if t.negated {
-        s.add(&["neg", &t.lemma]);
+        s.tagged(NEGATED, &t.lemma);
     }
     if t.sentence == 0 {
-        s.add(&["first"]);
+        s.tag(FIRST_SENTENCE);
     }
     // The words around it in its sentence (a cue's span is usually a clause: its words vote
     // together). A fixed window keeps this linear however long the sentence.
     let lo = i.saturating_sub(SENTENCE_WINDOW);
     let hi = (i + SENTENCE_WINDOW + 1).min(tokens.len());
     for u in tokens[lo..hi].iter().filter(|u| u.sentence == t.sentence) {
-        s.add(&["sw", &u.lemma]);
+        s.tagged(SENTENCE_WORD, &u.lemma);
     }
     let cover = rule_cover[i];
     for c in Cue::ALL {
         if cover & (1 << c as u16) != 0 {
-            s.add(&["rt", c.name()]);
-            s.add(&["rtw", c.name(), &t.lemma]);
+            s.tagged(RULE, c.name());
+            s.tagged2(RULE_WORD, c.name(), &t.lemma);
         }
     }
-    s.out
+    *out = s.out;
 }
 
 /// How many tokens either side count as "the words around" a token.

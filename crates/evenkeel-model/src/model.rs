@@ -2,7 +2,7 @@
 //! version, the SHA-256 of the corpus it was trained on, then each linear model as 16-bit
 //! weights with one scale. Nothing in it depends on the machine or the time it was made.
 
-use crate::features::{customer_features, reply_features, token_features};
+use crate::features::{customer_features, reply_features, token_features_into};
 use crate::linear::{dequantize, quantize, Binary, Softmax};
 use crate::tokens::{tokenize, Token};
 use evenkeel_core::{Analysis, Cue, Emotion, Stance};
@@ -96,8 +96,12 @@ impl Model {
         threshold: f32,
     ) -> Vec<TaggedSpan> {
         let m = &self.tagger[cue as usize];
+        let mut x = Vec::with_capacity(48);
         let probs: Vec<f32> = (0..tokens.len())
-            .map(|i| m.probability(&token_features(tokens, i, cover, TOKEN_BUCKETS)))
+            .map(|i| {
+                token_features_into(&mut x, tokens, i, cover, TOKEN_BUCKETS);
+                m.probability(&x)
+            })
             .collect();
         let mut out = Vec::new();
         let mut i = 0;
