@@ -149,13 +149,26 @@ impl Positions {
         let (mut u16, mut line, mut col) = (0usize, 1usize, 1usize);
         let mut last = 0usize;
         for &w in &wanted {
-            for ch in text[last..w].chars() {
-                u16 += ch.len_utf16();
-                if ch == '\n' {
-                    line += 1;
-                    col = 1;
-                } else {
-                    col += 1;
+            let chunk = &text[last..w];
+            if chunk.is_ascii() {
+                // One byte, one UTF-16 unit and one column a char: count, do not decode.
+                u16 += chunk.len();
+                match chunk.bytes().rposition(|b| b == b'\n') {
+                    Some(nl) => {
+                        line += chunk.bytes().filter(|&b| b == b'\n').count();
+                        col = chunk.len() - nl;
+                    }
+                    None => col += chunk.len(),
+                }
+            } else {
+                for ch in chunk.chars() {
+                    u16 += ch.len_utf16();
+                    if ch == '\n' {
+                        line += 1;
+                        col = 1;
+                    } else {
+                        col += 1;
+                    }
                 }
             }
             last = w;
@@ -319,6 +332,44 @@ fn push_sentence(text: &str, span: Span, out: &mut Vec<Sentence>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Positions counted char by char, as first written.
+    fn reference_position(text: &str, byte: usize) -> (usize, usize, usize) {
+        let (mut u16, mut line, mut col) = (0, 1, 1);
+        for ch in text[..byte].chars() {
+            u16 += ch.len_utf16();
+            if ch == '\n' {
+                line += 1;
+                col = 1;
+            } else {
+                col += 1;
+            }
+        }
+        (u16, line, col)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn positions_are_counted_right_on_any_text(
+            text in "[a-z \n.é😀\r]{0,60}",
+            cuts in proptest::collection::vec(0usize..64, 0..8),
+        ) {
+            let bounds: Vec<usize> = cuts
+                .into_iter()
+                .map(|c| c.min(text.len()))
+                .map(|mut c| {
+                    while !text.is_char_boundary(c) {
+                        c -= 1;
+                    }
+                    c
+                })
+                .collect();
+            let pos = Positions::new(&text, bounds.iter().copied());
+            for &b in &bounds {
+                proptest::prop_assert_eq!(pos.get(b), reference_position(&text, b));
+            }
+        }
+    }
 
     #[test]
     fn abbreviations_do_not_end_sentences() {
