@@ -81,6 +81,10 @@ cat >"$RUN/schemathesis.toml" <<'EOF'
 [checks.negative_data_rejection]
 expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429"]
 EOF
+# One worker: with two threads, this machine's Python (3.11) now and then fails inside
+# schemathesis with "SystemError: AST constructor recursion depth mismatch", a CPython bug in
+# building ASTs from several threads (python/cpython#106905), seen once in CI on 3 December
+# 2026 with every check passing. A run takes seconds either way.
 fuzz() {
   local name="$1"; shift
   echo "api-fuzz: run '$name'"
@@ -88,7 +92,7 @@ fuzz() {
     --checks "$CHECKS" \
     --phases examples,coverage,fuzzing,stateful \
     --max-examples "$MAX_EXAMPLES" --seed 20261202 \
-    --workers 2 --request-timeout 20 \
+    --workers 1 --request-timeout 20 \
     --suppress-health-check too_slow,filter_too_much \
     --report junit,ndjson --report-dir "$RUN/$name" \
     "$@" 2>&1 | tee "$RUN/$name.log"
