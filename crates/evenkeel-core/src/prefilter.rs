@@ -78,8 +78,8 @@ impl Prefilter {
         let mut always = Vec::new();
         let mut byte_conditions = Vec::with_capacity(sources.len());
         for (i, src) in sources.iter().enumerate() {
-            byte_conditions.push(src.as_deref().map(required_bytes).unwrap_or_default());
-            let mut factors = src.as_deref().map(required_factors).unwrap_or_default();
+            let Required { mut factors, bytes } = src.as_deref().map(required).unwrap_or_default();
+            byte_conditions.push(bytes);
             // A condition with a one-letter string ("s" of "[sz]") holds in nearly every
             // sentence, and finding that letter all over the reply costs more than the check
             // saves (measured: a fifth of the rule engine's instructions).
@@ -497,10 +497,22 @@ fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
-/// The factors of regex `src`, most selective first: the required parts of its top-level
-/// sequence that have one, each as the needles one of which every match contains. Empty when
-/// the pattern has none (it can match with nothing but classes and gaps).
-fn required_factors(src: &str) -> Vec<Vec<Needle>> {
+/// What every match of a pattern must contain, read off its regex.
+#[derive(Debug, Default)]
+struct Required {
+    /// The factors, most selective first: the required parts of the regex's top-level
+    /// sequence that have one, each as the needles one of which every match contains. Empty
+    /// when the pattern has none (it can match with nothing but classes and gaps).
+    factors: Vec<Vec<Needle>>,
+    /// The byte conditions: for the parts that have no string worth looking for (a price's
+    /// `(\$|£|€)`, `\d+`), a small set of bytes one of which every match of the part holds.
+    /// Only bytes of chars without case are used, so matching without regard to case cannot
+    /// reach a byte outside the set.
+    bytes: Vec<ByteSet>,
+}
+
+/// [`Required`] of regex `src`, from one parse and one factor a part.
+fn required(src: &str) -> Required {
     let Ok(hir) = regex_syntax::ParserBuilder::new()
         .case_insensitive(false)
         .unicode(false)
@@ -508,17 +520,21 @@ fn required_factors(src: &str) -> Vec<Vec<Needle>> {
         .build()
         .parse(src)
     else {
-        return Vec::new();
+        return Required::default();
     };
     let mut parts = Vec::new();
     sequence(&hir, &mut parts);
     // Nothing is known of the text around a match.
     let (befores, afters) = edges_around(&parts, false, false);
-    let mut factors: Vec<Vec<Needle>> = parts
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, p)| factor(p, befores[i], afters[i]))
-        .map(|f| {
+    let mut factors = Vec::new();
+    let mut bytes = Vec::new();
+    for (i, part) in parts.into_iter().enumerate() {
+        let f = factor(part, befores[i], afters[i]);
+        if f.as_ref().is_none_or(|f| shortest(f) < MIN_CONDITION_BYTES) {
+            // A full stop, a comma or an apostrophe is in nearly every sentence.
+            bytes.extend(byte_set(part).filter(|set| !set.meets(&ByteSet::of(b".,'"))));
+        }
+        if let Some(f) = f {
             let mut f: Vec<Needle> = f
                 .into_iter()
                 .map(|n| Needle {
@@ -528,9 +544,9 @@ fn required_factors(src: &str) -> Vec<Vec<Needle>> {
                 .collect();
             f.sort();
             f.dedup();
-            f
-        })
-        .collect();
+            factors.push(f);
+        }
+    }
     factors.sort_by(|a, b| {
         if better(a, b) {
             std::cmp::Ordering::Less
@@ -542,36 +558,10 @@ fn required_factors(src: &str) -> Vec<Vec<Needle>> {
     });
     factors.dedup();
     factors.truncate(MAX_FACTORS);
-    factors
-}
-
-/// The byte conditions of regex `src`: for the parts of its top-level sequence that have no
-/// string worth looking for (a price's `(\$|£|€)`, `\d+`), a small set of bytes one of which
-/// every match of the part holds. Only bytes of chars without case are used, so matching
-/// without regard to case cannot reach a byte outside the set.
-fn required_bytes(src: &str) -> Vec<ByteSet> {
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
-        .case_insensitive(false)
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(src)
-    else {
-        return Vec::new();
-    };
-    let mut parts = Vec::new();
-    sequence(&hir, &mut parts);
-    let mut sets: Vec<ByteSet> = parts
-        .into_iter()
-        .filter(|p| factor(p, false, false).is_none_or(|f| shortest(&f) < MIN_CONDITION_BYTES))
-        .filter_map(byte_set)
-        // A full stop, a comma or an apostrophe is in nearly every sentence.
-        .filter(|set| !set.meets(&ByteSet::of(b".,'")))
-        .collect();
-    sets.sort_by_key(ByteSet::len);
-    sets.dedup();
-    sets.truncate(MAX_FACTORS);
-    sets
+    bytes.sort_by_key(ByteSet::len);
+    bytes.dedup();
+    bytes.truncate(MAX_FACTORS);
+    Required { factors, bytes }
 }
 
 /// At most this many bytes make a byte condition: more would hold in most sentences.
@@ -758,7 +748,7 @@ fn class_has_word_byte(class: &Class) -> bool {
 /// The strings one of which every match of regex `src` must contain (its best factor).
 #[cfg(test)]
 fn required_factor(src: &str) -> Option<Vec<Needle>> {
-    required_factors(src).into_iter().next()
+    required(src).factors.into_iter().next()
 }
 
 /// The best set of needles one of which every match of `hir` contains; `before` and `after`:
@@ -985,7 +975,7 @@ mod tests {
         let src = |p: &str| {
             pattern::ascii_engine_source(&pattern::compile(p, &HashMap::new()).unwrap()).unwrap()
         };
-        let sets = required_bytes(&src(r"it's only (\$|£|€)\d+[.!]"));
+        let sets = required(&src(r"it's only (\$|£|€)\d+[.!]")).bytes;
         let has = |set: &ByteSet, text: &str| set.meets(&ByteSet::of(text.as_bytes()));
         assert_eq!(sets.len(), 2, "{sets:?}");
         assert!(sets.iter().all(|s| has(s, "it's only €5.")));
@@ -993,10 +983,11 @@ mod tests {
         assert!(!sets.iter().all(|s| has(s, "it's only five euros.")));
         assert!(!sets.iter().all(|s| has(s, "it's only $ five")));
         // Letters have case: they never make a byte condition.
-        assert!(required_bytes(&src(r"[xy]\d"))
+        assert!(required(&src(r"[xy]\d"))
+            .bytes
             .iter()
             .all(|s| !has(s, "xy")));
-        assert!(required_bytes(&src("so sorry")).is_empty());
+        assert!(required(&src("so sorry")).bytes.is_empty());
 
         let pf = Prefilter::new(&[Some(src(r"it's only (\$|£|€)\d+"))]);
         assert_eq!(pf.candidates("It's only €3", &[(0, 14)]).len(), 1);
@@ -1008,7 +999,8 @@ mod tests {
         let needles = |p: &str| {
             let src = pattern::ascii_engine_source(&pattern::compile(p, &HashMap::new()).unwrap())
                 .unwrap();
-            let mut v: Vec<(String, u8)> = required_factors(&src)
+            let mut v: Vec<(String, u8)> = required(&src)
+                .factors
                 .into_iter()
                 .flatten()
                 .map(|n| (String::from_utf8_lossy(&n.bytes).into_owned(), n.edges))

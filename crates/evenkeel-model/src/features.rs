@@ -254,7 +254,6 @@ pub fn token_features_into(
     buckets: u32,
 ) {
     const BIAS: Tag = Tag::new("bias");
-    const WORD: Open = Open::new("w");
     const AROUND: [Open; 6] = [
         Open::new("w-1"),
         Open::new("w+1"),
@@ -268,7 +267,6 @@ pub fn token_features_into(
     const POS: Open = Open::new("pos");
     const QUESTION: Tag = Tag::new("q");
     const QUESTION_WORD: Open = Open::new("qw");
-    const NEGATED: Open = Open::new("neg");
     const FIRST_SENTENCE: Tag = Tag::new("first");
     const SENTENCE_WORD: Open = Open::new("sw");
     const RULE: Open = Open::new("rt");
@@ -288,7 +286,7 @@ pub fn token_features_into(
         }
     };
     s.tag(BIAS);
-    s.tagged(WORD, &t.lemma);
+    s.tagged(W, &t.lemma);
     for (tag, k) in AROUND.iter().zip([-1, 1, -2, 2, -3, 3]) {
         s.tagged(*tag, at(k));
     }
@@ -306,7 +304,7 @@ pub fn token_features_into(
         s.tagged(QUESTION_WORD, &t.lemma);
     }
     if t.negated {
-        s.tagged(NEGATED, &t.lemma);
+        s.tagged(NEG, &t.lemma);
     }
     if t.sentence == 0 {
         s.tag(FIRST_SENTENCE);
